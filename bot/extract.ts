@@ -1,0 +1,58 @@
+// Pure: confidence from retrieval signals, and the extractive answer — the passage sentences that best cover the
+// question, kept in their original order, each answer citing the passages it came from.
+export type Candidate = { chunkId: string; documentId: string; documentTitle: string; headingPath: string[]; text: string; similarity: number | null; textRank: number | null };
+export type TermFn = (text: string) => string[];
+export type SentenceFn = (text: string) => string[];
+
+/** Share of the question's distinct terms found in `text` (0..1). */
+export function coverage(questionTerms: ReadonlySet<string>, text: string, termsOf: TermFn): number {
+  if (questionTerms.size === 0) return 0;
+  const have = new Set(termsOf(text));
+  let hit = 0;
+  for (const t of questionTerms) if (have.has(t)) hit++;
+  return hit / questionTerms.size;
+}
+
+export type Confidence = { score: number; coverage: number; similarity: number; best: Candidate | null };
+
+/**
+ * Confidence that the best passage answers the question: mostly how much of the question it covers (lexical, robust
+ * for any embedder), plus the embedding similarity. Calibrated per workspace by the evals harness later.
+ */
+export function confidenceOf(question: string, candidates: readonly Candidate[], termsOf: TermFn): Confidence {
+  const qt = new Set(termsOf(question));
+  let best: Confidence = { score: 0, coverage: 0, similarity: 0, best: null };
+  for (const c of candidates.slice(0, 3)) {
+    const cov = coverage(qt, [...c.headingPath, c.documentTitle, c.text].join(' '), termsOf);
+    const sim = Math.max(0, c.similarity ?? 0);
+    const score = 0.65 * cov + 0.35 * sim;
+    if (score > best.score) best = { score, coverage: cov, similarity: sim, best: c };
+  }
+  return best;
+}
+
+export type Extract = { text: string; used: Candidate[] };
+
+export function extractAnswer(question: string, candidates: readonly Candidate[], termsOf: TermFn, sentencesOf: SentenceFn, maxSentences = 2): Extract | null {
+  const qt = new Set(termsOf(question));
+  type Scored = { sentence: string; score: number; cand: Candidate; index: number; order: number };
+  const scored: Scored[] = [];
+  candidates.slice(0, 2).forEach((cand, ci) => {
+    sentencesOf(cand.text).forEach((sentence, index) => {
+      const plain = sentence.replace(/^[#>*\-\s\d.]+/, '').trim();
+      if (plain.length < 3) return;
+      const score = coverage(qt, [...cand.headingPath, plain].join(' '), termsOf) - ci * 0.1;
+      scored.push({ sentence: plain, score, cand, index, order: ci * 1000 + index });
+    });
+  });
+  const top = scored.filter((s) => s.score > 0).sort((a, b) => b.score - a.score || a.order - b.order);
+  const first = top[0];
+  if (!first) return null;
+  const chosen = [first];
+  // Add the sentence that follows the best one in the same passage: answers often continue ("…. It takes 5 days.").
+  const next = scored.find((s) => s.cand === first.cand && s.index === first.index + 1);
+  if (next && chosen.length < maxSentences) chosen.push(next);
+  chosen.sort((a, b) => a.order - b.order);
+  const used = [...new Map(chosen.map((c) => [c.cand.chunkId, c.cand])).values()];
+  return { text: chosen.map((c) => c.sentence).join(' '), used };
+}

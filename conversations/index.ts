@@ -1,0 +1,37 @@
+// Conversations: the shared aggregate — contacts, conversations, messages and the status machine
+// (transitions.ts). Customers talk through conversationsRoutes; bot/ and handoff/ change status through applyEvent.
+// What happens after a customer writes (the bot) and on a request for a person (handoff) is wired in by app/.
+import type { Db } from '../core/db/index.ts';
+import type { Logger } from '../core/logger.ts';
+import type { MessageRow } from './conversations.repo.ts';
+import type { HandoffReason } from './transitions.ts';
+
+export type CustomerMessage = { workspaceId: string; conversationId: string; messageId: string; text: string };
+export type HandoffRequest = { workspaceId: string; conversationId: string; reason: HandoffReason };
+
+export type ConversationsDeps = {
+  db: Db;
+  logger: Logger;
+  /** Runs after a new customer message is stored; returns the replies it produced (bot or system messages). */
+  afterCustomerMessage: (m: CustomerMessage) => Promise<MessageRow[]>;
+  /** Hands the conversation to the human queue (handoff/). */
+  requestHuman: (r: HandoffRequest) => Promise<unknown>;
+  issueVisitorToken: (v: { workspaceId: string; contactId: string }) => Promise<string>;
+};
+
+export { conversationsRoutes } from './conversations.routes.ts';
+export {
+  applyEvent,
+  createContact,
+  createConversation,
+  getConversation,
+  insertMessage,
+  listMessages,
+  type Channel,
+  type Citation,
+  type ConversationRow,
+  type MessageRow,
+  type NewMessage,
+  type Sender,
+} from './conversations.repo.ts';
+export { nextStatus, type ConversationEvent, type ConversationStatus, type HandoffReason, type Transition } from './transitions.ts';

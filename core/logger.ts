@@ -1,0 +1,27 @@
+// Structured logging with pino. The request id or job id of the current async context is added to every line,
+// so code deep in a call chain logs with context without threading a child logger through.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { pino, type Logger as PinoLogger } from 'pino';
+
+export type Logger = PinoLogger;
+export type LogContext = { requestId?: string; jobId?: string; queue?: string };
+
+const context = new AsyncLocalStorage<LogContext>();
+
+/** Runs `fn` with `ctx` attached to every log line written inside it (including from awaited calls). */
+export const withLogContext = <T>(ctx: LogContext, fn: () => T): T => context.run({ ...context.getStore(), ...ctx }, fn);
+export const currentLogContext = (): LogContext | undefined => context.getStore();
+
+export function createLogger(opts: { level: string; name?: string; destination?: pino.DestinationStream; transport?: pino.TransportSingleOptions }): Logger {
+  return pino(
+    {
+      transport: opts.transport,
+      name: opts.name ?? 'kefu',
+      level: opts.level,
+      mixin: () => ({ ...context.getStore() }),
+      redact: { paths: ['password', '*.password', 'req.headers.authorization', 'req.headers.cookie', 'token', '*.token'], censor: '[redacted]' },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    opts.destination,
+  );
+}

@@ -1,0 +1,59 @@
+// Agent workspace API (skeleton): see the queue, claim a conversation (or the next one), read it, reply.
+import { Router } from 'express';
+import { z } from 'zod';
+import { authorize } from '../core/access.ts';
+import { AppError, notFound } from '../core/errors.ts';
+import { parse } from '../core/validate.ts';
+import { getConversation, insertMessage, listMessages } from '../conversations/index.ts';
+import type { HandoffDeps } from './index.ts';
+import { claimConversation, claimNext, listQueue } from './queue.ts';
+
+const ConversationParams = z.object({ conversationId: z.uuid('conversationId must be a UUID') });
+const AgentReply = z.object({ text: z.string().trim().min(1, 'the reply is empty').max(10_000), private: z.boolean().default(false) });
+
+export function handoffRoutes(deps: HandoffDeps): Router {
+  const router = Router();
+
+  router.get('/agent/queue', async (_req, res) => {
+    const who = authorize(res, 'conversations:work');
+    res.json({ queue: await listQueue(deps.db, who.workspaceId) });
+  });
+
+  router.post('/agent/conversations/:conversationId/claim', async (req, res) => {
+    const who = authorize(res, 'conversations:work');
+    if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent can take a conversation.');
+    const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    res.json({ conversation: await claimConversation(deps.db, { workspaceId: who.workspaceId, conversationId, agentId: who.userId }) });
+  });
+
+  router.post('/agent/claim-next', async (_req, res) => {
+    const who = authorize(res, 'conversations:work');
+    if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent can take a conversation.');
+    const conversation = await claimNext(deps.db, { workspaceId: who.workspaceId, agentId: who.userId });
+    res.status(conversation ? 200 : 204).json(conversation ? { conversation } : undefined);
+  });
+
+  router.get('/agent/conversations/:conversationId', async (req, res) => {
+    const who = authorize(res, 'conversations:work');
+    const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    const conversation = await getConversation(deps.db, who.workspaceId, conversationId);
+    if (!conversation) throw notFound('conversation', conversationId);
+    res.json({ conversation, messages: await listMessages(deps.db, conversationId, { includePrivate: true }) });
+  });
+
+  router.post('/agent/conversations/:conversationId/messages', async (req, res) => {
+    const who = authorize(res, 'conversations:work');
+    if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent can reply.');
+    const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    const input = parse(AgentReply, req.body, 'reply');
+    const conversation = await getConversation(deps.db, who.workspaceId, conversationId);
+    if (!conversation) throw notFound('conversation', conversationId);
+    if (conversation.assigneeId !== who.userId && !input.private) {
+      throw new AppError('forbidden', 'Take the conversation first (claim it); only its assigned agent replies to the customer. Private notes are fine.');
+    }
+    const { message } = await insertMessage(deps.db, { workspaceId: who.workspaceId, conversationId, sender: 'agent', senderId: who.userId, body: input.text, private: input.private });
+    res.status(201).json({ message });
+  });
+
+  return router;
+}

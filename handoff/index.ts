@@ -1,0 +1,10 @@
+// Handoff: the human side — the queue a conversation enters when the bot hands over or the customer asks for a
+// person, atomic claiming by agents, and agent replies. Skills, routing rules, presence, capacity, tickets and SLA
+// arrive here next. Public surface: requestHandoff for bot/ and app/, queue reads, and routes for app/.
+import type { Db } from '../core/db/index.ts';
+import type { Logger } from '../core/logger.ts';
+
+export type HandoffDeps = { db: Db; logger: Logger };
+
+export { handoffRoutes } from './handoff.routes.ts';
+export { claimConversation, claimNext, listQueue, queuePosition, requestHandoff, type HandoffResult, type QueueEntry } from './queue.ts';

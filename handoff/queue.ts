@@ -1,0 +1,124 @@
+// The human queue: hand a conversation over (status queued, customer told their position), list what waits, and
+// claim atomically — a conversation row is locked with FOR UPDATE SKIP LOCKED, so two agents claiming at once never
+// both get it. Skill routing, capacity, presence and tickets deepen this module later.
+import type { Db, Queryable } from '../core/db/index.ts';
+import { AppError } from '../core/errors.ts';
+import { applyEvent, insertMessage, type ConversationRow, type HandoffReason, type MessageRow } from '../conversations/index.ts';
+
+export type QueueEntry = {
+  conversationId: string;
+  contactId: string;
+  contactName: string | null;
+  handoffReason: string | null;
+  priority: number;
+  queuedAt: Date;
+  position: number;
+  lastCustomerMessage: string | null;
+};
+
+const REASON_TEXT: Record<HandoffReason, string> = {
+  customer_asked: 'You asked for a person.',
+  low_confidence: "I couldn't find a reliable answer to that in our help articles, so I'm passing you to a person.",
+  bot_error: 'Something went wrong on my side, so I am passing you to a person.',
+  policy: 'This needs a person, so I am passing you on.',
+};
+
+/** 1-based position in the workspace queue (priority first, then waiting time); null when not queued. */
+export async function queuePosition(q: Queryable, workspaceId: string, conversationId: string): Promise<number | null> {
+  const { rows } = await q.query<{ position: number }>(
+    `SELECT count(*)::int AS position FROM conversations w, conversations me
+      WHERE me.id = $2 AND me.workspace_id = $1 AND me.status = 'queued'
+        AND w.workspace_id = $1 AND w.status = 'queued'
+        AND (w.priority > me.priority OR (w.priority = me.priority AND (w.queued_at, w.id) <= (me.queued_at, me.id)))`,
+    [workspaceId, conversationId],
+  );
+  const p = rows[0]?.position ?? 0;
+  return p > 0 ? p : null;
+}
+
+export type HandoffResult = { conversation: ConversationRow; message: MessageRow | null; position: number | null; alreadyQueued: boolean };
+
+/**
+ * Moves a bot conversation to the human queue and tells the customer where they stand. A conversation already
+ * with people (queued or assigned) is left as it is: a second request is not a second page.
+ */
+export async function requestHandoff(db: Db, r: { workspaceId: string; conversationId: string; reason: HandoffReason; replyToMessageId?: string }): Promise<HandoffResult> {
+  return db.transaction(async (tx) => {
+    const current = await tx.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [r.conversationId, r.workspaceId]);
+    const status = current.rows[0]?.status;
+    if (!status) throw new AppError('not_found', `No conversation with id ${r.conversationId} in this workspace.`);
+    if (status === 'queued' || status === 'assigned') {
+      const { rows } = await tx.query<ConversationRow>(
+        `SELECT id, workspace_id AS "workspaceId", contact_id AS "contactId", channel, status, skill, priority, assignee_id AS "assigneeId",
+                handoff_reason AS "handoffReason", queued_at AS "queuedAt", assigned_at AS "assignedAt", resolved_at AS "resolvedAt", created_at AS "createdAt"
+           FROM conversations WHERE id = $1`,
+        [r.conversationId],
+      );
+      return { conversation: rows[0]!, message: null, position: await queuePosition(tx, r.workspaceId, r.conversationId), alreadyQueued: true };
+    }
+    const conversation = await applyEvent(tx, r.workspaceId, r.conversationId, { type: 'handoff_requested', reason: r.reason });
+    const position = await queuePosition(tx, r.workspaceId, r.conversationId);
+    const { message } = await insertMessage(tx, {
+      workspaceId: r.workspaceId,
+      conversationId: r.conversationId,
+      sender: 'system',
+      body: `${REASON_TEXT[r.reason]} You are number ${position ?? 1} in the queue; an agent will reply here.`,
+      replyToMessageId: r.replyToMessageId,
+    });
+    return { conversation, message, position, alreadyQueued: false };
+  });
+}
+
+export async function listQueue(q: Queryable, workspaceId: string, limit = 50): Promise<QueueEntry[]> {
+  const { rows } = await q.query<QueueEntry>(
+    `SELECT c.id AS "conversationId", c.contact_id AS "contactId", ct.name AS "contactName", c.handoff_reason AS "handoffReason",
+            c.priority, c.queued_at AS "queuedAt",
+            row_number() OVER (ORDER BY c.priority DESC, c.queued_at, c.id)::int AS position,
+            (SELECT m.body FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'customer' ORDER BY m.created_at DESC LIMIT 1) AS "lastCustomerMessage"
+       FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
+      WHERE c.workspace_id = $1 AND c.status = 'queued'
+      ORDER BY c.priority DESC, c.queued_at, c.id
+      LIMIT $2`,
+    [workspaceId, limit],
+  );
+  return rows;
+}
+
+/**
+ * Claims a queued conversation for `agentId`. Atomic: the row is locked with SKIP LOCKED, so a concurrent claim
+ * of the same conversation finds nothing and gets a conflict instead of a second assignment.
+ */
+export async function claimConversation(db: Db, c: { workspaceId: string; conversationId: string; agentId: string }): Promise<ConversationRow> {
+  return db.transaction(async (tx) => {
+    const locked = await tx.query<{ id: string }>(
+      `SELECT id FROM conversations WHERE id = $1 AND workspace_id = $2 AND status = 'queued' FOR UPDATE SKIP LOCKED`,
+      [c.conversationId, c.workspaceId],
+    );
+    if (!locked.rows[0]) {
+      const exists = await tx.query<{ status: string; assignee_id: string | null }>('SELECT status, assignee_id FROM conversations WHERE id = $1 AND workspace_id = $2', [c.conversationId, c.workspaceId]);
+      const row = exists.rows[0];
+      if (!row) throw new AppError('not_found', `No conversation with id ${c.conversationId} in this workspace.`);
+      throw new AppError('conflict', row.status === 'assigned' ? 'Another agent has already taken this conversation. Pick the next one from the queue.' : `This conversation is not waiting for an agent (it is ${row.status}).`, {
+        details: { status: row.status },
+      });
+    }
+    const conversation = await applyEvent(tx, c.workspaceId, c.conversationId, { type: 'agent_assigned', agentId: c.agentId });
+    await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: c.conversationId, sender: 'system', body: 'An agent has joined the conversation.' });
+    return conversation;
+  });
+}
+
+/** Claims the conversation at the head of the queue, skipping rows other agents are claiming right now. */
+export async function claimNext(db: Db, c: { workspaceId: string; agentId: string }): Promise<ConversationRow | null> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(
+      `SELECT id FROM conversations WHERE workspace_id = $1 AND status = 'queued'
+        ORDER BY priority DESC, queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [c.workspaceId],
+    );
+    if (!rows[0]) return null;
+    const conversation = await applyEvent(tx, c.workspaceId, rows[0].id, { type: 'agent_assigned', agentId: c.agentId });
+    await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: rows[0].id, sender: 'system', body: 'An agent has joined the conversation.' });
+    return conversation;
+  });
+}

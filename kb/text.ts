@@ -1,0 +1,59 @@
+// Text tools shared by retrieval, chunking and the bot: word tokens (Intl.Segmenter, so CJK text splits into words),
+// English stemming and stop words from `natural`, imported by file (its index loads .env and database clients).
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const porter = require('natural/lib/natural/stemmers/porter_stemmer.js') as { stem: (word: string) => string };
+const englishStopwords = new Set<string>((require('natural/lib/natural/util/stopwords.js') as { words: string[] }).words);
+// Question words and fillers that carry no topic in customer messages.
+for (const w of ['please', 'hi', 'hello', 'thanks', 'thank', 'can', 'could', 'would', 'want', 'need', 'get', 'know', 'tell', 'much', 'many', 'long', 'does', 'do', 'did', 'is', 'are', 'my', 'i', 'me', 'you', 'your', 'us', 'we']) {
+  englishStopwords.add(w);
+}
+
+const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
+const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/;
+
+/** Lower-cased word-like segments, in order. */
+export function words(text: string): string[] {
+  const out: string[] = [];
+  for (const s of segmenter.segment(text.normalize('NFKC').toLowerCase())) {
+    if (s.isWordLike) out.push(s.segment);
+  }
+  return out;
+}
+
+export const isCjk = (word: string): boolean => CJK.test(word);
+
+/** Topic terms: words without stop words, English words stemmed; CJK words kept whole. */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    if (isCjk(w)) {
+      out.push(w);
+      continue;
+    }
+    if (englishStopwords.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
+    out.push(porter.stem(w));
+  }
+  return out;
+}
+
+/** Rough token count for sizing chunks (≈ words for Latin text, characters for CJK). */
+export function tokenCount(text: string): number {
+  let n = 0;
+  for (const w of words(text)) n += isCjk(w) ? w.length : 1;
+  return n;
+}
+
+/** Sentences, split on terminal punctuation (Latin and CJK) and line breaks. */
+export function sentences(text: string): string[] {
+  const sentenceSegmenter = new Intl.Segmenter('und', { granularity: 'sentence' });
+  const out: string[] = [];
+  for (const part of text.split(/\n+/)) {
+    for (const s of sentenceSegmenter.segment(part)) {
+      const t = s.segment.trim();
+      if (t) out.push(t);
+    }
+  }
+  return out;
+}
