@@ -37,11 +37,11 @@ export function extractAnswer(question: string, candidates: readonly Candidate[]
   const qt = new Set(termsOf(question));
   type Scored = { sentence: string; score: number; cand: Candidate; index: number; order: number };
   const scored: Scored[] = [];
-  candidates.slice(0, 2).forEach((cand, ci) => {
+  candidates.slice(0, 3).forEach((cand, ci) => {
     sentencesOf(cand.text).forEach((sentence, index) => {
       const plain = sentence.replace(/^[#>*\-\s\d.]+/, '').trim();
       if (plain.length < 3) return;
-      const score = coverage(qt, [...cand.headingPath, plain].join(' '), termsOf) - ci * 0.1;
+      const score = coverage(qt, [...cand.headingPath, plain].join(' '), termsOf) - ci * 0.05;
       scored.push({ sentence: plain, score, cand, index, order: ci * 1000 + index });
     });
   });

@@ -1,14 +1,19 @@
 // Text tools shared by retrieval, chunking and the bot: word tokens (Intl.Segmenter, so CJK text splits into words),
-// English stemming and stop words from `natural`, imported by file (its index loads .env and database clients).
+// the Porter stemmer from `natural`, imported by file (its index loads .env and database clients).
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const porter = require('natural/lib/natural/stemmers/porter_stemmer.js') as { stem: (word: string) => string };
-const englishStopwords = new Set<string>((require('natural/lib/natural/util/stopwords.js') as { words: string[] }).words);
-// Question words and fillers that carry no topic in customer messages.
-for (const w of ['please', 'hi', 'hello', 'thanks', 'thank', 'can', 'could', 'would', 'want', 'need', 'get', 'know', 'tell', 'much', 'many', 'long', 'does', 'do', 'did', 'is', 'are', 'my', 'i', 'me', 'you', 'your', 'us', 'we']) {
-  englishStopwords.add(w);
-}
+// Function words only. natural's English list also drops topic words customers use ("take", "first", "last"),
+// which hurt questions like "how long does a refund take", so the list is ours.
+const englishStopwords = new Set(
+  `a an the and or but if then so of to in on at by for with from into onto over under about as than
+   is are was were be been being am do does did doing have has had having will would shall should can could may might must
+   i me my mine we us our ours you your yours he him his she her hers it its they them their theirs
+   this that these those there here what which who whom whose when where why how
+   not no nor just very too also only own same such some any each both few more most other all
+   please hi hello hey thanks thank ok okay want need like know tell get`.split(/\s+/),
+);
 
 const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
 const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/;
