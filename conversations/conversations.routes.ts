@@ -3,7 +3,7 @@
 // A visitor reaches only conversations of their own contact; staff with conversations:read_all may read any.
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { can, requirePrincipal } from '../core/access.ts';
+import { authorize, can, requirePrincipal } from '../core/access.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { parse } from '../core/validate.ts';
 import { applyEvent, createContact, createConversation, getConversation, insertMessage, listMessages, type ConversationRow } from './conversations.repo.ts';
@@ -90,12 +90,10 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
 /** The conversation if the caller may read it: its own visitor, or staff with conversations:read_all. */
 async function visibleConversation(deps: ConversationsDeps, res: Response, id: string): Promise<ConversationRow> {
   const principal = requirePrincipal(res);
+  if (principal.type !== 'visitor') authorize(res, 'conversations:read_all'); // 403 naming the role, before any lookup
   const conversation = await getConversation(deps.db, principal.workspaceId, id);
   const allowed = conversation && (principal.type === 'visitor' ? conversation.contactId === principal.contactId : can(principal, 'conversations:read_all'));
-  if (!conversation || !allowed) {
-    if (conversation && principal.type !== 'visitor') throw new AppError('forbidden', 'Reading any conversation needs the conversations:read_all permission.');
-    throw notFound('conversation', id); // a visitor never learns whether someone else's conversation exists
-  }
+  if (!conversation || !allowed) throw notFound('conversation', id); // a visitor never learns whether someone else's conversation exists
   return conversation;
 }
 
