@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sentences, terms } from '../kb/text.ts';
+import { sentences, terms } from '../kb/index.ts';
 import { confidenceOf, extractAnswer, type Candidate } from './extract.ts';
 
 const cand = (id: string, headingPath: string[], text: string, similarity = 0.5): Candidate => ({ chunkId: id, documentId: `d${id}`, documentTitle: 'Help', headingPath, text, similarity, textRank: 0.1 });
