@@ -3,7 +3,7 @@
 // both get it. Skill routing, capacity, presence and tickets deepen this module later.
 import type { Db, Queryable } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
-import { applyEvent, insertMessage, type ConversationRow, type HandoffReason, type MessageRow } from '../conversations/index.ts';
+import { applyEvent, getConversation, insertMessage, type ConversationRow, type HandoffReason, type MessageRow } from '../conversations/index.ts';
 
 export type QueueEntry = {
   conversationId: string;
@@ -48,13 +48,8 @@ export async function requestHandoff(db: Db, r: { workspaceId: string; conversat
     const status = current.rows[0]?.status;
     if (!status) throw new AppError('not_found', `No conversation with id ${r.conversationId} in this workspace.`);
     if (status === 'queued' || status === 'assigned') {
-      const { rows } = await tx.query<ConversationRow>(
-        `SELECT id, workspace_id AS "workspaceId", contact_id AS "contactId", channel, status, skill, priority, assignee_id AS "assigneeId",
-                handoff_reason AS "handoffReason", queued_at AS "queuedAt", assigned_at AS "assignedAt", resolved_at AS "resolvedAt", created_at AS "createdAt"
-           FROM conversations WHERE id = $1`,
-        [r.conversationId],
-      );
-      return { conversation: rows[0]!, message: null, position: await queuePosition(tx, r.workspaceId, r.conversationId), alreadyQueued: true };
+      const conversation = (await getConversation(tx, r.workspaceId, r.conversationId))!;
+      return { conversation, message: null, position: await queuePosition(tx, r.workspaceId, r.conversationId), alreadyQueued: true };
     }
     const conversation = await applyEvent(tx, r.workspaceId, r.conversationId, { type: 'handoff_requested', reason: r.reason });
     const position = await queuePosition(tx, r.workspaceId, r.conversationId);
