@@ -8,8 +8,20 @@ import { startOutboxRelay, type OutboxRelay } from '../core/outbox.ts';
 import { migrate } from '../db/migrate.ts';
 import { requestHandoff, type HandoffResult } from '../handoff/index.ts';
 import type { CustomerMessage, HandoffRequest, MessageRow } from '../conversations/index.ts';
-import { processIngest, INGEST_QUEUE } from '../ingestion/index.ts';
-import { localEmbedder, openAiEmbedder, type Embedder } from '../kb/index.ts';
+import { createMemoryEventBus, createRedisEventBus, type EventBus } from '../core/events.ts';
+import { DEFAULT_FETCH_POLICY, IMPORT_QUEUE, INGEST_QUEUE, processImport, processIngest, type FetchPolicy, type IngestionDeps } from '../ingestion/index.ts';
+import {
+  LEGACY_LOCAL_MODEL,
+  REINDEX_QUEUE,
+  embedderRegistry,
+  legacyLocalEmbedder,
+  localEmbedder,
+  openAiEmbedder,
+  processReindex,
+  startModelChange,
+  type Embedder,
+  type EmbedderRegistry,
+} from '../kb/index.ts';
 import { createAuth, loadSigningSecret, type Auth } from './http/auth.ts';
 
 export type DbHealth = { ok: boolean; kind: Db['kind']; latencyMs?: number; error?: string };
@@ -20,7 +32,14 @@ export type Deps = {
   db: Db;
   jobs: Jobs;
   relay: OutboxRelay;
+  /** The default embedder (new workspaces); `embedders` has every model this process can run. */
   embedder: Embedder;
+  embedders: EmbedderRegistry;
+  events: EventBus;
+  fetchPolicy: FetchPolicy;
+  parseLimits: IngestionDeps['parseLimits'];
+  maxCrawlPages: number;
+  maxFilesPerUpload: number;
   auth: Auth;
   answerThreshold: number;
   jobsRequested: () => void;
@@ -47,15 +66,45 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     await db.close();
     throw err;
   }
-  const jobs = await createJobs({ redisUrl: config.REDIS_URL, db, prefix: config.QUEUE_PREFIX, logger });
+  const jobs = await createJobs({ redisUrl: config.REDIS_URL, db, prefix: config.QUEUE_PREFIX, logger, lockMs: config.JOB_LOCK_MS });
   const relay = startOutboxRelay({ db, jobs, logger });
+  const local = localEmbedder();
   const embedder = config.OPENAI_API_KEY
-    ? openAiEmbedder({ apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, model: config.EMBEDDING_MODEL })
-    : localEmbedder();
+    ? openAiEmbedder({
+        apiKey: config.OPENAI_API_KEY,
+        baseUrl: config.OPENAI_BASE_URL,
+        model: config.EMBEDDING_MODEL,
+        dimensions: config.EMBEDDING_DIMENSIONS,
+        requestsPerMinute: config.EMBEDDING_REQUESTS_PER_MINUTE,
+      })
+    : local;
+  // The local embedders are always available, so a workspace can switch back, and old vectors stay searchable.
+  const embedders = embedderRegistry(embedder, [local, legacyLocalEmbedder()]);
+  const events = config.REDIS_URL ? createRedisEventBus({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger }) : createMemoryEventBus();
   const auth = createAuth({ db, config, secret: await loadSigningSecret(db, config) });
   const answerThreshold = config.BOT_ANSWER_THRESHOLD;
+  const fetchPolicy: FetchPolicy = {
+    ...DEFAULT_FETCH_POLICY,
+    allowPrivate: config.KB_FETCH_ALLOW_PRIVATE,
+    allowHosts: config.KB_FETCH_ALLOW_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    timeoutMs: config.KB_FETCH_TIMEOUT_MS,
+  };
+  const parseLimits = { maxBytes: Math.round(config.KB_MAX_UPLOAD_MB * 1024 * 1024) };
+  const jobsRequested = () => relay.poke();
 
-  const botDeps = { db, embedder, logger, answerThreshold };
+  const botDeps = { db, embedders, logger, answerThreshold };
+  const ingestionDeps: IngestionDeps = {
+    db,
+    embedders,
+    logger,
+    events,
+    jobsRequested,
+    fetchPolicy,
+    parseLimits,
+    maxCrawlPages: config.KB_CRAWL_MAX_PAGES,
+    maxFilesPerUpload: config.KB_MAX_FILES_PER_UPLOAD,
+  };
+  await upgradeLegacyEmbeddings(ingestionDeps).catch((err: unknown) => logger.warn({ err }, 'could not start re-indexing older embeddings'));
   let workersStarted = false;
 
   return {
@@ -65,9 +114,15 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     jobs,
     relay,
     embedder,
+    embedders,
+    events,
+    fetchPolicy,
+    parseLimits,
+    maxCrawlPages: config.KB_CRAWL_MAX_PAGES,
+    maxFilesPerUpload: config.KB_MAX_FILES_PER_UPLOAD,
     auth,
     answerThreshold,
-    jobsRequested: () => relay.poke(),
+    jobsRequested,
     async dbHealth() {
       const started = Date.now();
       try {
@@ -83,13 +138,36 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     startWorkers() {
       if (workersStarted) return;
       workersStarted = true;
-      jobs.work(INGEST_QUEUE, (job) => processIngest({ db, embedder, logger }, job), { concurrency: config.WORKER_CONCURRENCY });
-      logger.info({ queues: [INGEST_QUEUE], backend: jobs.backend, concurrency: config.WORKER_CONCURRENCY }, 'workers started');
+      jobs.work(INGEST_QUEUE, (job) => processIngest(ingestionDeps, job), { concurrency: config.INGEST_CONCURRENCY });
+      jobs.work(IMPORT_QUEUE, (job) => processImport(ingestionDeps, job), { concurrency: 1 });
+      jobs.work(REINDEX_QUEUE, (job) => processReindex(ingestionDeps, job), { concurrency: 1 });
+      logger.info({ queues: [INGEST_QUEUE, IMPORT_QUEUE, REINDEX_QUEUE], backend: jobs.backend, ingestConcurrency: config.INGEST_CONCURRENCY }, 'workers started');
     },
     async close() {
       await relay.stop();
       await jobs.close();
+      await events.close();
       await db.close();
     },
   };
+}
+
+/**
+ * Workspaces indexed by the first local model (384-dimension hashing) before models were tracked: record that model
+ * as their active one, so search keeps working, and start building the current default beside it.
+ */
+async function upgradeLegacyEmbeddings(deps: IngestionDeps): Promise<void> {
+  const { rows } = await deps.db.query<{ workspace_id: string }>(
+    `SELECT DISTINCT e.workspace_id FROM chunk_embeddings e
+      WHERE e.model = $1 AND NOT EXISTS (SELECT 1 FROM kb_embedding_models m WHERE m.workspace_id = e.workspace_id)`,
+    [LEGACY_LOCAL_MODEL],
+  );
+  for (const { workspace_id: workspaceId } of rows) {
+    await deps.db.query(
+      `INSERT INTO kb_embedding_models (workspace_id, model, dimensions, status, activated_at) VALUES ($1, $2, 384, 'active', now()) ON CONFLICT DO NOTHING`,
+      [workspaceId, LEGACY_LOCAL_MODEL],
+    );
+    await startModelChange(deps, { type: 'system', workspaceId }, deps.embedders.defaultModel);
+    deps.logger.info({ workspaceId, from: LEGACY_LOCAL_MODEL, to: deps.embedders.defaultModel }, 're-indexing the knowledge base with the current embedding model');
+  }
 }

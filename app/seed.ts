@@ -45,7 +45,18 @@ export async function seedDemo(deps: Deps): Promise<SeedResult> {
   // One document per top-level section, so citations name a topic ("Returns and refunds"), not one big file.
   for (const section of body.split(/^(?=# )/m).filter((s) => s.trim())) {
     const title = /^# (.+)$/m.exec(section)?.[1]?.trim() ?? 'Help';
-    await addDocument(deps, { workspaceId: seeded, title, body: section, mime: 'text/markdown', collection: 'Help center', source: 'seed', sourceRef: 'db/seed/demo-kb.md' });
+    await addDocument(deps, { type: 'system', workspaceId: seeded }, {
+      title,
+      body: section,
+      mime: 'text/markdown',
+      format: 'markdown',
+      filename: 'demo-kb.md',
+      language: 'en',
+      collection: 'Help center',
+      source: 'dataset',
+      sourceKey: `seed:${title}`,
+      sourceRef: 'db/seed/demo-kb.md',
+    });
   }
   return { created: true, workspaceId: seeded, logins: logins.map(({ role, email, password }) => ({ role, email, password })) };
 }

@@ -2,7 +2,7 @@
 // citations, or escalation to a person. Every decision is written to bot_turns. Any error hands over to a human.
 import { insertMessage, type MessageRow } from '../conversations/index.ts';
 import { requestHandoff } from '../handoff/index.ts';
-import { searchKb, sentences, terms, type Passage } from '../kb/index.ts';
+import { recordGap, searchKb, sentences, terms, type Passage } from '../kb/index.ts';
 import type { BotDeps } from './index.ts';
 import { confidenceOf, extractAnswer } from './extract.ts';
 import { readSignals } from './signals.ts';
@@ -26,7 +26,8 @@ export async function answerMessage(deps: BotDeps, input: AnswerInput): Promise<
       const handed = await requestHandoff(deps.db, { ...input, reason: 'customer_asked', replyToMessageId: input.messageId });
       reply = handed.message ? [handed.message] : [];
     } else {
-      const candidates = await searchKb(deps, { workspaceId: input.workspaceId, query: input.text, limit: 5 });
+      // Only public collections: internal ones are for agents.
+      const candidates = await searchKb(deps, { workspaceId: input.workspaceId, query: input.text, limit: 5, filters: { visibility: ['public'] } });
       const confidence = confidenceOf(input.text, candidates, terms);
       const extract = confidence.score >= deps.answerThreshold ? extractAnswer(input.text, candidates, terms, sentences) : null;
       const traceSignals = { ...signals, coverage: round(confidence.coverage), similarity: round(confidence.similarity) };
@@ -46,6 +47,8 @@ export async function answerMessage(deps: BotDeps, input: AnswerInput): Promise<
         turn = { decision: 'escalate', reason: candidates.length ? 'low_confidence' : 'no_passages', confidence: confidence.score, candidates, signals: traceSignals };
         const handed = await requestHandoff(deps.db, { ...input, reason: 'low_confidence', replyToMessageId: input.messageId });
         reply = handed.message ? [handed.message] : [];
+        // The knowledge base could not answer: group the question into the gaps list for knowledge managers.
+        await deps.db.transaction((tx) => recordGap(tx, { workspaceId: input.workspaceId, question: input.text, conversationId: input.conversationId }));
       }
     }
   } catch (err) {
@@ -69,7 +72,7 @@ export async function answerMessage(deps: BotDeps, input: AnswerInput): Promise<
       turn.confidence,
       turn.decision,
       turn.reason,
-      `extractive+${deps.embedder.model}`,
+      `extractive+${deps.embedders.defaultModel}`,
       Date.now() - started,
     ],
   );

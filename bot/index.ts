@@ -3,9 +3,9 @@
 // Every decision is traced in bot_turns. Public surface: answerMessage (wired as conversations' afterCustomerMessage).
 import type { Db } from '../core/db/index.ts';
 import type { Logger } from '../core/logger.ts';
-import type { Embedder } from '../kb/index.ts';
+import type { EmbedderRegistry } from '../kb/index.ts';
 
-export type BotDeps = { db: Db; embedder: Embedder; logger: Logger; answerThreshold: number };
+export type BotDeps = { db: Db; embedders: EmbedderRegistry; logger: Logger; answerThreshold: number };
 
 export { answerMessage, type AnswerInput, type Decision } from './answer.ts';
 export { readSignals, type Signals } from './signals.ts';

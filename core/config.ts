@@ -27,6 +27,16 @@ const Env = z.object({
   OPENAI_BASE_URL: z.url().optional(),
   CHAT_MODEL: z.string().min(1).default('gpt-4.1-mini'),
   EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(2000).optional(), // unset: the model's own (1536 for text-embedding-3-small)
+  EMBEDDING_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000), // a dead worker's job is retried after about this long
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2), // documents indexed at once per worker process
+  KB_MAX_UPLOAD_MB: z.coerce.number().min(1).max(500).default(25),
+  KB_MAX_FILES_PER_UPLOAD: z.coerce.number().int().min(1).max(500).default(50),
+  KB_FETCH_ALLOW_PRIVATE: bool.default(false), // true: URL imports may reach private, loopback and link-local addresses
+  KB_FETCH_ALLOW_HOSTS: z.string().default(''), // comma-separated host or host:port trusted even on private addresses
+  KB_FETCH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
+  KB_CRAWL_MAX_PAGES: z.coerce.number().int().min(1).max(10_000).default(500), // upper bound for any one crawl
   BOT_ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });

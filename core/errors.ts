@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'invalid_transition'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'unprocessable'
   | 'rate_limited'
   | 'llm_unavailable'
   | 'service_unavailable';
@@ -22,6 +23,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_transition: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unprocessable: 422,
   rate_limited: 429,
   llm_unavailable: 503,
   service_unavailable: 503,

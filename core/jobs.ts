@@ -34,6 +34,8 @@ export type JobsOptionsInput = {
   prefix: string;
   logger: Logger;
   defaultAttempts?: number;
+  /** How long a worker holds a job's lock between renewals; a job whose worker died is retried after about this long. */
+  lockMs?: number;
 };
 
 const DEFAULT_JOB: JobsOptions = {
@@ -95,10 +97,12 @@ export async function createJobs(opts: JobsOptionsInput): Promise<Jobs> {
           }
         });
       const concurrency = o.concurrency ?? 1;
+      // A killed worker's jobs come back (as "stalled") once their lock expires: lockMs bounds the wait.
+      const lock = opts.lockMs ? { lockDuration: opts.lockMs, stalledInterval: opts.lockMs } : {};
       const worker =
         conn.backend === 'redis'
-          ? new Worker(fullName(queue), run, { connection: conn.workerConnection(), concurrency })
-          : (new Worker(fullName(queue), run, { connection: conn.pool, concurrency }, createPostgresBackend) as unknown as Worker);
+          ? new Worker(fullName(queue), run, { connection: conn.workerConnection(), concurrency, ...lock })
+          : (new Worker(fullName(queue), run, { connection: conn.pool, concurrency, ...lock }, createPostgresBackend) as unknown as Worker);
       worker.on('error', (err) => opts.logger.warn({ err, queue }, 'worker connection problem'));
       workers.push(worker);
       return worker;

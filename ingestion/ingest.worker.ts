@@ -1,14 +1,46 @@
-// Indexes one document version: normalize → chunk → embed (outside any transaction) → swap the chunks in one
-// transaction. Idempotent: a version already indexed, or superseded by a newer one, is skipped. A payload that can
-// never succeed fails at once (UnrecoverableError); the last failed attempt marks the document failed with a
-// readable error, touching nothing else.
+// Indexes one document version: parse → chunk → embed (outside any transaction, for every model the workspace
+// writes) → swap the chunks in one transaction. Idempotent: a version already indexed, or superseded by a newer
+// one, is skipped. A file that can never be read fails at once (UnrecoverableError) with a message for the
+// knowledge manager; other failures retry with backoff and the last attempt marks the document failed. A worker
+// killed midway leaves the previous version's chunks untouched; the retried job starts this version again.
 import { UnrecoverableError, type Job } from '../core/jobs.ts';
-import { IngestJob, chunkText, getVersionForIndexing, replaceChunks, setDocumentStatus, type NewChunk } from '../kb/index.ts';
+import {
+  IngestJob,
+  detectLanguage,
+  getVersionForIndexing,
+  modelsToWrite,
+  publishDocument,
+  replaceChunks,
+  setDocumentStatus,
+  getDocument,
+  passageText,
+  type DocumentRow,
+  type NewChunk,
+} from '../kb/index.ts';
+import { chunkBlocks, DEFAULT_CHUNKING } from './chunk.ts';
 import type { IngestionDeps } from './index.ts';
-import { normalizeText } from './normalize.ts';
+import { parseDocument } from './parse/index.ts';
+import { ParseError, type Block } from './parse/types.ts';
 
 export type IngestOutcome = 'indexed' | 'skipped';
 const EMBED_BATCH = 64;
+
+const EXTENSION: Record<string, string> = { markdown: 'md', text: 'txt', html: 'html', json: 'json', csv: 'csv', pdf: 'pdf', docx: 'docx', xlsx: 'xlsx' };
+
+function blockText(b: Block): string {
+  switch (b.kind) {
+    case 'list':
+      return b.items.join(' ');
+    case 'table':
+      return [b.header, ...b.rows].map((r) => r.join(' ')).join(' ');
+    case 'faq':
+      return `${b.question} ${b.answer}`;
+    default:
+      return b.text;
+  }
+}
+
+const baseName = (filename: string) => filename.replace(/\.[^.]+$/, '');
 
 export async function processIngest(deps: IngestionDeps, job: Job): Promise<IngestOutcome> {
   const payload = IngestJob.safeParse(job.data);
@@ -17,37 +49,73 @@ export async function processIngest(deps: IngestionDeps, job: Job): Promise<Inge
 
   const found = await getVersionForIndexing(deps.db, documentId, version);
   if (!found) return 'skipped'; // deleted, or a version that never existed
-  const { doc, body } = found;
+  const { doc } = found;
   if (doc.version !== version || doc.indexedVersion === version) return 'skipped'; // superseded, or a retry after success
 
-  try {
-    await setDocumentStatus(deps.db, documentId, version, 'processing', { progress: { stage: 'chunking' } });
-    const pieces = chunkText(normalizeText(body, doc.mime), { maxTokens: 200, overlapTokens: 30 });
-    if (pieces.length === 0) throw new UnrecoverableError('The document has no readable text after cleaning.');
+  const progress = async (p: Record<string, unknown>) => {
+    await setDocumentStatus(deps.db, documentId, version, 'processing', { progress: p });
+    await job.updateProgress(p);
+    await publishDocument(deps, { ...doc, status: 'processing', progress: p, error: null });
+  };
 
-    const chunks: NewChunk[] = [];
-    for (let i = 0; i < pieces.length; i += EMBED_BATCH) {
-      const batch = pieces.slice(i, i + EMBED_BATCH);
-      // The heading path is embedded with the text: "Returns › Refund time" disambiguates short passages.
-      const vectors = await deps.embedder.embed(batch.map((p) => [...p.headingPath, p.text].join('\n')));
-      batch.forEach((p, j) => {
-        const embedding = vectors[j];
-        if (!embedding) throw new Error(`the embedder returned ${vectors.length} vectors for ${batch.length} texts`);
-        chunks.push({ ...p, embedding });
-      });
-      await job.updateProgress({ embedded: chunks.length, total: pieces.length });
-      await setDocumentStatus(deps.db, documentId, version, 'processing', { progress: { stage: 'embedding', done: chunks.length, total: pieces.length } });
+  try {
+    await progress({ stage: 'parsing', percent: 5 });
+    const bytes = found.raw ?? new TextEncoder().encode(found.body ?? '');
+    const filename = found.filename ?? `document.${EXTENSION[doc.format] ?? 'txt'}`;
+    const parsed = await parseDocument(bytes, { filename, declaredMime: doc.mime, limits: deps.parseLimits });
+    const title = parsed.title && found.filename && doc.title === baseName(found.filename) ? parsed.title.slice(0, 300) : doc.title;
+    const language = doc.language ?? detectLanguage(parsed.blocks.slice(0, 200).map(blockText).join('\n'), null);
+    const pieces = chunkBlocks(parsed.blocks, DEFAULT_CHUNKING);
+    if (pieces.length === 0) {
+      throw new UnrecoverableError(
+        parsed.format === 'pdf'
+          ? 'This PDF has no text layer (it is probably scanned images). Export it with text, or paste the text as a document.'
+          : 'The file has no readable text after cleaning. Check that it is the document you meant to upload.',
+      );
     }
-    const applied = await deps.db.transaction((tx) => replaceChunks(tx, documentId, version, deps.embedder.model, chunks));
-    deps.logger.info({ documentId, version, chunks: chunks.length, applied }, applied ? 'document indexed' : 'document changed meanwhile; skipped');
+    const base = { pages: parsed.pages ?? null, chunks: pieces.length };
+    await progress({ stage: 'embedding', percent: 15, ...base, done: 0, total: pieces.length });
+
+    const models = await modelsToWrite(deps.db, doc.workspaceId, deps.embedders.defaultModel);
+    const embedders = models.map((m) => {
+      const e = deps.embedders.get(m);
+      if (!e) throw new UnrecoverableError(`This worker cannot run the embedding model ${m} that the workspace uses; configure it and re-index.`);
+      return e;
+    });
+    const chunks: NewChunk[] = pieces.map((p) => ({ ...p, location: { ...p.location }, embeddings: {} }));
+    for (let i = 0; i < chunks.length; i += EMBED_BATCH) {
+      const batch = chunks.slice(i, i + EMBED_BATCH);
+      const texts = batch.map((c) => passageText(title, c.headingPath, c.text));
+      for (const e of embedders) {
+        const vectors = await e.embed(texts);
+        if (vectors.length !== batch.length) throw new Error(`the embedder ${e.model} returned ${vectors.length} vectors for ${batch.length} texts`);
+        batch.forEach((c, j) => (c.embeddings[e.model] = vectors[j]!));
+      }
+      const done = Math.min(i + EMBED_BATCH, chunks.length);
+      await progress({ stage: 'embedding', percent: 15 + Math.round((done / chunks.length) * 80), ...base, done, total: chunks.length });
+    }
+    const applied = await deps.db.transaction((tx) =>
+      replaceChunks(tx, { documentId, version, title, language, chunks, warnings: parsed.warnings, pages: parsed.pages ?? null }),
+    );
+    deps.logger.info({ documentId, version, chunks: chunks.length, pages: parsed.pages, models }, applied ? 'document indexed' : 'document changed meanwhile; skipped');
+    if (applied) {
+      const ready = await getDocument(deps.db, doc.workspaceId, documentId);
+      if (ready) await publishDocument(deps, ready);
+    }
     return applied ? 'indexed' : 'skipped';
   } catch (err) {
-    const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const unrecoverable = err instanceof UnrecoverableError || err instanceof ParseError;
+    const final = unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const message = err instanceof Error ? err.message : String(err);
-    await setDocumentStatus(deps.db, documentId, version, final ? 'failed' : 'pending', {
-      error: final ? `Indexing failed: ${message}` : `Attempt ${job.attemptsMade + 1} failed (${message}); retrying.`,
-      progress: { stage: final ? 'failed' : 'retrying' },
-    });
+    const failed: Pick<DocumentRow, 'status' | 'error' | 'progress'> = {
+      status: final ? 'failed' : 'pending',
+      error: final ? (unrecoverable ? message : `Indexing failed: ${message}`) : `Attempt ${job.attemptsMade + 1} failed (${message}); retrying.`,
+      progress: { stage: final ? 'failed' : 'retrying', ...(err instanceof ParseError ? { code: err.code } : {}) },
+    };
+    if (await setDocumentStatus(deps.db, documentId, version, failed.status, { error: failed.error, progress: failed.progress })) {
+      await publishDocument(deps, { ...doc, ...failed });
+    }
+    if (err instanceof ParseError) throw new UnrecoverableError(message);
     throw err;
   }
 }

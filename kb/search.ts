@@ -1,84 +1,207 @@
-// Hybrid retrieval: pgvector cosine search and PostgreSQL full-text search, fused by reciprocal rank (RRF).
-// Each passage keeps its separate signals (cosine similarity, text rank) so the bot can judge confidence.
-import type { Queryable } from '../core/db/index.ts';
-import { toVectorLiteral, type Embedder } from './embedder.ts';
-import { isCjk, words } from './text.ts';
+// Hybrid retrieval: pgvector cosine search (HNSW) and PostgreSQL full-text search, fused by reciprocal rank (RRF),
+// with an optional rerank hook. Only the indexed version of a document is searched, so a replaced or deleted
+// document stops answering the moment its transaction commits. Each passage keeps every signal (cosine similarity,
+// text rank, rank in each list, fused and rerank scores) so the bot can judge its confidence.
+import type { Db, Queryable } from '../core/db/index.ts';
+import type { EmbedderRegistry } from './embedder.ts';
+import { toVectorLiteral } from './embedder.ts';
+import { termStats } from './documents.repo.ts';
+import { detectLanguage, searchableText, tsConfigFor } from './language.ts';
+import { activeModel, modelLiteral } from './models.repo.ts';
+import { terms, words } from './text.ts';
 
 export type Passage = {
   chunkId: string;
   documentId: string;
   documentTitle: string;
+  documentVersion: number;
+  collectionId: string;
+  sourceRef: string | null;
+  language: string | null;
   headingPath: string[];
   text: string;
+  kind: string;
+  /** Where in the source: page, anchor, sheet, row. */
+  location: Record<string, unknown>;
   /** Fused RRF score: higher is better; comparable only within one result list. */
   score: number;
-  /** Cosine similarity of query and chunk embeddings (0..1), when the vector search found it. */
+  /** Cosine similarity of query and chunk embeddings (-1..1, in practice 0..1), when the vector search found it. */
   similarity: number | null;
-  /** Full-text rank (ts_rank_cd), when the text search found it. */
+  /** Full-text rank normalised to 0..1 (ts_rank_cd / (1 + ts_rank_cd)), when the text search found it. */
   textRank: number | null;
+  /** 1-based positions in the vector and text result lists (null when absent from one). */
+  ranks: { vector: number | null; text: number | null };
+  /** Score from the rerank hook, when one ran. */
+  rerankScore: number | null;
 };
 
-export type SearchDeps = { db: Queryable; embedder: Embedder };
-export type SearchInput = { workspaceId: string; query: string; limit?: number };
+export type SearchFilters = {
+  collectionIds?: string[];
+  /** 'public' for the bot; both for agents and knowledge managers. */
+  visibility?: ('public' | 'internal')[];
+  languages?: string[];
+  /** Any of these tags. */
+  tags?: string[];
+};
 
-const RRF_K = 60;
-const CANDIDATES = 40;
+export type SearchMode = 'hybrid' | 'vector' | 'text';
+
+export type SearchInput = {
+  workspaceId: string;
+  query: string;
+  limit?: number;
+  filters?: SearchFilters;
+  /** Benchmarks and the retrieval tester compare the parts; the bot always uses hybrid. */
+  mode?: SearchMode;
+};
+
+/** Reorders candidates (e.g. a cross-encoder); returns a score per chunk id, higher is better. */
+export type Rerank = (query: string, passages: Passage[]) => Promise<Map<string, number>>;
+
+export type SearchDeps = {
+  db: Db;
+  /** Embedders by model name; the workspace's active model picks one. */
+  embedders: EmbedderRegistry;
+  rerank?: Rerank;
+};
+
+export const RRF_K = 60;
+const CANDIDATES = 50;
 
 /** OR-query of the message's words for to_tsquery; PostgreSQL stems and drops stop words itself. */
 export function toTsQuery(query: string): string | null {
-  const ws = words(query)
-    .filter((w) => !isCjk(w))
+  const ws = words(searchableText(query))
     .map((w) => w.replace(/[^\p{L}\p{N}]/gu, ''))
-    .filter((w) => w.length > 1);
+    .filter((w) => w.length > 1 || /[\u3400-\u9fff]/u.test(w));
   return ws.length ? [...new Set(ws)].join(' | ') : null;
+}
+
+/** IDF of each query term in the workspace (BM25's form, floored so no term counts for nothing). */
+export async function idfWeights(q: Queryable, workspaceId: string, query: string): Promise<(term: string) => number> {
+  const ts = [...new Set(terms(query))];
+  const stats = await termStats(q, workspaceId, ts);
+  const n = Math.max(stats.chunks, 1);
+  return (term) => {
+    const df = stats.df.get(term) ?? 0;
+    return Math.max(Math.log(1 + (n - df + 0.5) / (df + 0.5)), 0.05);
+  };
+}
+
+function filterSql(filters: SearchFilters | undefined, params: unknown[]): string {
+  const out: string[] = [];
+  const push = (sql: string, value: unknown) => {
+    params.push(value);
+    out.push(sql.replaceAll('?', `$${params.length}`));
+  };
+  if (filters?.collectionIds?.length) push('d.collection_id = ANY(?::uuid[])', filters.collectionIds);
+  if (filters?.visibility?.length) push('k.visibility = ANY(?::text[])', filters.visibility);
+  if (filters?.languages?.length) push('d.language = ANY(?::text[])', filters.languages);
+  if (filters?.tags?.length) push('d.tags && ?::text[]', filters.tags);
+  return out.length ? ` AND ${out.join(' AND ')}` : '';
+}
+
+type Hit = { id: string; value: number };
+
+async function vectorHits(deps: SearchDeps, tx: Queryable, input: SearchInput): Promise<Hit[]> {
+  const model = await activeModel(tx, input.workspaceId, deps.embedders.defaultModel);
+  const embedder = deps.embedders.get(model);
+  if (!embedder) throw new Error(`No embedder is configured for the workspace's model ${model}; configure it or run kefu reindex.`);
+  const ctx = embedder.model === model ? { termWeight: await idfWeights(tx, input.workspaceId, input.query) } : {};
+  const vector = await embedder.embedQuery(input.query, ctx);
+  if (!vector.some((v) => v !== 0)) return [];
+  const dims = Math.trunc(embedder.dimensions); // integer and model literals: the partial HNSW index matches on them
+  const params: unknown[] = [input.workspaceId, toVectorLiteral(vector), CANDIDATES];
+  const filters = filterSql(input.filters, params);
+  // Filters run after the index scan; iterative scanning keeps reading the index until enough rows pass them.
+  await tx.query(`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)`);
+  const { rows } = await tx.query<{ id: string; similarity: number }>(
+    `SELECT id, similarity FROM (
+       SELECT e.chunk_id AS id, 1 - (e.embedding::vector(${dims}) <=> $2::vector(${dims})) AS similarity
+         FROM chunk_embeddings e
+         JOIN chunks c ON c.id = e.chunk_id
+         JOIN documents d ON d.id = c.document_id AND d.indexed_version = c.version
+         JOIN kb_collections k ON k.id = d.collection_id
+        WHERE e.model = ${modelLiteral(model)} AND e.workspace_id = $1${filters}
+        ORDER BY e.embedding::vector(${dims}) <=> $2::vector(${dims})
+        LIMIT $3) hits
+     ORDER BY similarity DESC, id`,
+    params,
+  );
+  return rows.map((r) => ({ id: r.id, value: Number(r.similarity) }));
+}
+
+async function textHits(tx: Queryable, input: SearchInput): Promise<Hit[]> {
+  const tsq = toTsQuery(input.query);
+  if (!tsq) return [];
+  // The query's own language (when it can be told) stems its words; 'simple' matches exact words in any language.
+  const config = tsConfigFor(detectLanguage(input.query, 'en'));
+  const params: unknown[] = [input.workspaceId, tsq, config, CANDIDATES];
+  const filters = filterSql(input.filters, params);
+  const { rows } = await tx.query<{ id: string; rank: number }>(
+    `SELECT c.id, ts_rank_cd(c.tsv, q.query, 32) AS rank
+       FROM (SELECT to_tsquery($3::regconfig, $2) || to_tsquery('simple', $2) AS query) q,
+            chunks c
+       JOIN documents d ON d.id = c.document_id AND d.indexed_version = c.version
+       JOIN kb_collections k ON k.id = d.collection_id
+      WHERE c.workspace_id = $1 AND c.tsv @@ q.query${filters}
+      ORDER BY rank DESC, c.id
+      LIMIT $4`,
+    params,
+  );
+  return rows.map((r) => ({ id: r.id, value: Number(r.rank) }));
 }
 
 export async function searchKb(deps: SearchDeps, input: SearchInput): Promise<Passage[]> {
   const limit = input.limit ?? 5;
-  const [vector] = await deps.embedder.embed([input.query]);
-  const dims = Math.trunc(deps.embedder.dimensions); // an integer literal: the partial HNSW index matches on it
-  const byVector = vector
-    ? await deps.db.query<{ id: string; similarity: number }>(
-        `SELECT e.chunk_id AS id, 1 - (e.embedding::vector(${dims}) <=> $2::vector(${dims})) AS similarity
-           FROM chunk_embeddings e
-          WHERE e.model = $3 AND e.workspace_id = $1
-          ORDER BY e.embedding::vector(${dims}) <=> $2::vector(${dims})
-          LIMIT $4`,
-        [input.workspaceId, toVectorLiteral(vector), deps.embedder.model, CANDIDATES],
-      )
-    : { rows: [] };
-  const tsq = toTsQuery(input.query);
-  const byText = tsq
-    ? await deps.db.query<{ id: string; rank: number }>(
-        `SELECT c.id, ts_rank_cd(c.tsv, q) AS rank
-           FROM chunks c, to_tsquery('english', $2) q
-          WHERE c.workspace_id = $1 AND c.tsv @@ q
-          ORDER BY rank DESC, c.id
-          LIMIT $3`,
-        [input.workspaceId, tsq, CANDIDATES],
-      )
-    : { rows: [] };
+  const mode = input.mode ?? 'hybrid';
+  return deps.db.transaction(async (tx) => {
+    const byVector = mode === 'text' ? [] : await vectorHits(deps, tx, input);
+    const byText = mode === 'vector' ? [] : await textHits(tx, input);
 
-  const fused = new Map<string, { score: number; similarity: number | null; textRank: number | null }>();
-  byVector.rows.forEach((r, i) => {
-    fused.set(r.id, { score: 1 / (RRF_K + i + 1), similarity: Number(r.similarity), textRank: null });
-  });
-  byText.rows.forEach((r, i) => {
-    const prev = fused.get(r.id) ?? { score: 0, similarity: null, textRank: null };
-    fused.set(r.id, { ...prev, score: prev.score + 1 / (RRF_K + i + 1), textRank: Number(r.rank) });
-  });
-  const top = [...fused.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, limit);
-  if (top.length === 0) return [];
+    type Fused = { score: number; similarity: number | null; textRank: number | null; ranks: Passage['ranks'] };
+    const fused = new Map<string, Fused>();
+    const entry = (id: string): Fused => {
+      let f = fused.get(id);
+      if (!f) fused.set(id, (f = { score: 0, similarity: null, textRank: null, ranks: { vector: null, text: null } }));
+      return f;
+    };
+    byVector.forEach((h, i) => {
+      const f = entry(h.id);
+      f.score += 1 / (RRF_K + i + 1);
+      f.similarity = h.value;
+      f.ranks.vector = i + 1;
+    });
+    byText.forEach((h, i) => {
+      const f = entry(h.id);
+      f.score += 1 / (RRF_K + i + 1);
+      f.textRank = h.value;
+      f.ranks.text = i + 1;
+    });
+    const pool = deps.rerank ? Math.max(limit * 4, 20) : limit;
+    const top = [...fused.entries()].sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)).slice(0, pool);
+    if (top.length === 0) return [];
 
-  const { rows } = await deps.db.query<{ id: string; documentId: string; title: string; headingPath: string[]; text: string }>(
-    `SELECT c.id, c.document_id AS "documentId", d.title, c.heading_path AS "headingPath", c.text
-       FROM chunks c JOIN documents d ON d.id = c.document_id
-      WHERE c.workspace_id = $1 AND c.id = ANY($2::uuid[])`,
-    [input.workspaceId, top.map(([id]) => id)],
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return top.flatMap(([id, s]) => {
-    const r = byId.get(id);
-    return r ? [{ chunkId: id, documentId: r.documentId, documentTitle: r.title, headingPath: r.headingPath, text: r.text, ...s }] : [];
+    const { rows } = await tx.query<Omit<Passage, keyof Fused | 'chunkId' | 'rerankScore'> & { id: string }>(
+      `SELECT c.id, c.document_id AS "documentId", d.title AS "documentTitle", c.version AS "documentVersion",
+              d.collection_id AS "collectionId", d.source_ref AS "sourceRef", d.language, c.heading_path AS "headingPath",
+              c.text, c.kind, c.location
+         FROM chunks c JOIN documents d ON d.id = c.document_id
+        WHERE c.workspace_id = $1 AND c.id = ANY($2::uuid[])`,
+      [input.workspaceId, top.map(([id]) => id)],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    let passages: Passage[] = top.flatMap(([id, s]) => {
+      const r = byId.get(id);
+      if (!r) return [];
+      const { id: _id, ...rest } = r;
+      return [{ chunkId: id, ...rest, ...s, rerankScore: null }];
+    });
+    if (deps.rerank) {
+      const scores = await deps.rerank(input.query, passages);
+      passages = passages
+        .map((p) => ({ ...p, rerankScore: scores.get(p.chunkId) ?? null }))
+        .sort((a, b) => (b.rerankScore ?? -Infinity) - (a.rerankScore ?? -Infinity) || b.score - a.score);
+    }
+    return passages.slice(0, limit);
   });
 }

@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 const porter = require('natural/lib/natural/stemmers/porter_stemmer.js') as { stem: (word: string) => string };
 // Function words only. natural's English list also drops topic words customers use ("take", "first", "last"),
 // which hurt questions like "how long does a refund take", so the list is ours.
-const englishStopwords = new Set(
+export const STOPWORDS: ReadonlySet<string> = new Set(
   `a an the and or but if then so of to in on at by for with from into onto over under about as than
    is are was were be been being am do does did doing have has had having will would shall should can could may might must
    i me my mine we us our ours you your yours he him his she her hers it its they them their theirs
@@ -37,7 +37,7 @@ export function terms(text: string): string[] {
       out.push(w);
       continue;
     }
-    if (englishStopwords.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
+    if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
     out.push(porter.stem(w));
   }
   return out;

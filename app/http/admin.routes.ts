@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../../core/db/index.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { hashPassword, randomToken, sha256 } from '../../core/secrets.ts';
 import { parse } from '../../core/validate.ts';
-import { audit } from '../audit.ts';
+import { audit } from '../../core/audit.ts';
 import { API_KEY_PREFIX, SESSION_COOKIE, type Auth } from './auth.ts';
 
 const Login = z.object({ email: z.email('a valid email address'), password: z.string().min(1, 'the password is empty').max(200) });

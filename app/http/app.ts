@@ -10,6 +10,7 @@ import { conversationsRoutes } from '../../conversations/index.ts';
 import { withLogContext } from '../../core/logger.ts';
 import { handoffRoutes } from '../../handoff/index.ts';
 import { kbRoutes } from '../../kb/index.ts';
+import { ingestionRoutes } from '../../ingestion/index.ts';
 import type { Deps } from '../deps.ts';
 import { adminRoutes, authRoutes } from './admin.routes.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
@@ -58,6 +59,7 @@ export function buildApp(deps: Deps): Express {
   api.use(authRoutes(deps));
   api.use(adminRoutes(deps));
   api.use(kbRoutes(deps));
+  api.use(ingestionRoutes(deps));
   api.use(conversationsRoutes(deps));
   api.use(handoffRoutes(deps));
   app.use('/api', api);

@@ -1,7 +1,7 @@
 // Audit log writes: who (user, API key or system) did what to which target, with the request id.
-import { actorOf, type Principal } from '../core/access.ts';
-import type { Queryable } from '../core/db/index.ts';
-import { currentLogContext } from '../core/logger.ts';
+import { actorOf, type Principal } from './access.ts';
+import type { Queryable } from './db/index.ts';
+import { currentLogContext } from './logger.ts';
 
 export async function audit(
   q: Queryable,

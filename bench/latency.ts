@@ -1,0 +1,110 @@
+// Retrieval latency at scale: a workspace filled with N synthetic chunks (sentences drawn from the shared datasets,
+// embedded by the local embedder, indexed with HNSW and full text), then real questions searched in each mode.
+// Runs on PostgreSQL and on the embedded database (in-memory PGlite) with the same data.
+import { randomUUID } from 'node:crypto';
+import { createDeps } from '../app/deps.ts';
+import { loadConfig } from '../core/config.ts';
+import { createLogger } from '../core/logger.ts';
+import { localEmbed, replaceChunks, searchKb, sentences, tokenCount, type NewChunk, type SearchMode } from '../kb/index.ts';
+import { DATASETS_DIR, loadSet, percentile, readJsonl, RETRIEVAL_SETS, type KbRow } from './datasets.ts';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+type Log = (s: string) => void;
+
+// Deterministic PRNG (mulberry32) so every run builds the same corpus.
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function corpusSentences(): string[] {
+  const out: string[] = [];
+  for (const f of ['mtragun_govt.kb.jsonl', 'mtrag_human_eval.kb.jsonl', 'banking77.kb.jsonl', 'clinc150.kb.jsonl']) {
+    const file = path.join(DATASETS_DIR, f);
+    if (!existsSync(file)) continue;
+    for (const row of readJsonl<KbRow>(file)) for (const s of sentences(row.text)) if (s.length > 30 && s.length < 400) out.push(s);
+  }
+  return out;
+}
+
+function questions(): string[] {
+  const qs: string[] = [];
+  for (const set of RETRIEVAL_SETS) {
+    const data = loadSet(set);
+    if (data) qs.push(...data.cases.filter((_, i) => i % 37 === 0).map((c) => c.question));
+  }
+  return qs.slice(0, 200);
+}
+
+export async function benchLatency(opts: { databaseUrl?: string; redisUrl?: string; sizes: number[]; log: Log; label: string }) {
+  const { log } = opts;
+  const pool = corpusSentences();
+  const qs = questions();
+  if (pool.length === 0 || qs.length === 0) {
+    log(`\n## Retrieval latency (${opts.label}): skipped — datasets not found in ${DATASETS_DIR}`);
+    return null;
+  }
+  log(`\n## Retrieval latency, ${opts.label} (${qs.length} questions per mode; end to end: query embedding, IDF lookup, SQL)`);
+  log('chunks     build s   mode      p50 ms  p95 ms  mean ms');
+  const results: Record<string, unknown> = {};
+  for (const size of opts.sizes) {
+    const config = loadConfig({ DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, DATA_DIR: 'memory', QUEUE_PREFIX: `kefu-bench-${randomUUID().slice(0, 6)}`, LOG_LEVEL: 'warn', SEED_DEMO: 'false', START_WORKERS: 'false' });
+    const deps = await createDeps(config, { logger: createLogger({ level: 'warn' }) });
+    try {
+      const { rows } = await deps.db.query<{ id: string }>(`INSERT INTO workspaces (slug, name) VALUES ($1, $1) RETURNING id`, [`bench-lat-${randomUUID().slice(0, 8)}`]);
+      const workspaceId = rows[0]!.id;
+      const coll = await deps.db.query<{ id: string }>(`INSERT INTO kb_collections (workspace_id, name) VALUES ($1, 'Bench') RETURNING id`, [workspaceId]);
+      const random = rng(size);
+      const started = performance.now();
+      const PER_DOC = 500;
+      for (let d = 0; d * PER_DOC < size; d++) {
+        const n = Math.min(PER_DOC, size - d * PER_DOC);
+        const title = `Synthetic document ${d}`;
+        const chunks: NewChunk[] = Array.from({ length: n }, (_, i) => {
+          const k = 2 + Math.floor(random() * 4);
+          const text = Array.from({ length: k }, () => pool[Math.floor(random() * pool.length)]!).join(' ');
+          return { ordinal: i, headingPath: [], text, tokenCount: tokenCount(text), kind: 'text', location: {}, embeddings: { 'kefu-lexical-512': localEmbed(`${title}\n${text}`) } };
+        });
+        await deps.db.transaction(async (tx) => {
+          const doc = await tx.query<{ id: string }>(
+            `INSERT INTO documents (workspace_id, collection_id, title, mime, content_hash, format) VALUES ($1, $2, $3, 'text/plain', $4, 'text') RETURNING id`,
+            [workspaceId, coll.rows[0]!.id, title, randomUUID()],
+          );
+          await replaceChunks(tx, { documentId: doc.rows[0]!.id, version: 1, title, language: 'en', chunks });
+        });
+        process.stdout.write(`\r  building ${Math.min(size, (d + 1) * PER_DOC)}/${size} chunks   `);
+      }
+      process.stdout.write('\r');
+      await deps.db.query('ANALYZE chunks; ANALYZE chunk_embeddings; ANALYZE documents');
+      const buildSecs = (performance.now() - started) / 1000;
+      const entry: Record<string, unknown> = { buildSeconds: buildSecs };
+      for (const mode of ['hybrid', 'vector', 'text'] as SearchMode[]) {
+        for (const q of qs.slice(0, 10)) await searchKb(deps, { workspaceId, query: q, limit: 10, mode }); // warm up
+        const times: number[] = [];
+        for (const q of qs) {
+          const t = performance.now();
+          await searchKb(deps, { workspaceId, query: q, limit: 10, mode });
+          times.push(performance.now() - t);
+        }
+        const p50 = percentile(times, 50);
+        const p95 = percentile(times, 95);
+        const mean = times.reduce((a, b) => a + b, 0) / times.length;
+        entry[mode] = { p50ms: p50, p95ms: p95, meanMs: mean };
+        log(`${String(size).padEnd(10)} ${buildSecs.toFixed(0).padStart(7)}   ${mode.padEnd(8)} ${p50.toFixed(1).padStart(7)} ${p95.toFixed(1).padStart(7)} ${mean.toFixed(1).padStart(8)}`);
+      }
+      results[String(size)] = entry;
+      // Leave nothing behind on a shared database.
+      await deps.db.query('DELETE FROM workspaces WHERE id = $1', [workspaceId]);
+    } finally {
+      await deps.close();
+    }
+  }
+  return results;
+}
