@@ -52,7 +52,7 @@ describe('walking skeleton', () => {
          FROM chunks c JOIN chunk_embeddings e ON e.chunk_id = c.id WHERE c.document_id = $1`,
       [documentId],
     );
-    expect(rows[0]).toEqual({ n: 2, model: 'kefu-lexical-512', dims: 512 });
+    expect(rows[0]).toEqual({ n: 2, model: 'kefu-lexical-1024', dims: 1024 });
 
     const search = await call(api.url, `/api/kb/search?q=${encodeURIComponent('warranty claim receipt')}`, { token: kbToken });
     expect(search.body.passages[0]).toMatchObject({ documentId, headingPath: ['Warranty', 'Claiming the warranty'] });

@@ -70,7 +70,7 @@ export async function benchLatency(opts: { databaseUrl?: string; redisUrl?: stri
         const chunks: NewChunk[] = Array.from({ length: n }, (_, i) => {
           const k = 2 + Math.floor(random() * 4);
           const text = Array.from({ length: k }, () => pool[Math.floor(random() * pool.length)]!).join(' ');
-          return { ordinal: i, headingPath: [], text, tokenCount: tokenCount(text), kind: 'text', location: {}, embeddings: { 'kefu-lexical-512': localEmbed(`${title}\n${text}`) } };
+          return { ordinal: i, headingPath: [], text, tokenCount: tokenCount(text), kind: 'text', location: {}, embeddings: { 'kefu-lexical-1024': localEmbed(`${title}\n${text}`) } };
         });
         await deps.db.transaction(async (tx) => {
           const doc = await tx.query<{ id: string }>(

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { createDeps, type Deps } from '../app/deps.ts';
 import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
-import { importDatasetRow } from '../ingestion/index.ts';
-import { searchKb, type SearchMode } from '../kb/index.ts';
+import { chunkBlocks, DEFAULT_CHUNKING, importDatasetRow, parseDocument } from '../ingestion/index.ts';
+import { cosine, idfWeights, legacyLocalEmbedder, localEmbed, localEmbedQuery, passageText, searchKb, type SearchMode } from '../kb/index.ts';
 import { loadSet, rankMetrics, RETRIEVAL_SETS, type CaseRow } from './datasets.ts';
 
 type Log = (s: string) => void;
@@ -14,7 +14,7 @@ const fmt = (x: number) => (x * 100).toFixed(1).padStart(5);
 
 const created: string[] = [];
 async function freshWorkspace(deps: Deps, label: string): Promise<string> {
-  const { rows } = await deps.db.query<{ id: string }>(`INSERT INTO workspaces (slug, name) VALUES ($1, $1) RETURNING id`, [`bench-${label}-${randomUUID().slice(0, 8)}`]);
+  const { rows } = await deps.db.query<{ id: string }>(`INSERT INTO workspaces (slug, name) VALUES ($1, $1) RETURNING id`, [`bench-${label.replace(/_/g, "-")}-${randomUUID().slice(0, 8)}`]);
   created.push(rows[0]!.id);
   return rows[0]!.id;
 }
@@ -71,6 +71,20 @@ export async function benchIngestAndQuality(opts: { databaseUrl: string; redisUr
       log(`${set.name.padEnd(13)} ${String(data.kb.length).padStart(5)} ${mb.toFixed(2).padStart(5)} ${String(chunks).padStart(8)} ${secs.toFixed(1).padStart(9)} ${(data.kb.length / secs).toFixed(1).padStart(8)} ${(mb / secs).toFixed(3).padStart(6)}`);
       const entry: Record<string, unknown> = { docs: data.kb.length, mb, chunks, seconds: secs, docsPerSecond: data.kb.length / secs, mbPerSecond: mb / secs };
       out[set.name] = entry;
+
+      // The same documents through parse → chunk → embed in this process, without queue or database: what the
+      // pipeline itself costs, against which the end-to-end number above shows the queue and storage overhead.
+      const t0 = performance.now();
+      let pipelineChunks = 0;
+      for (const row of data.kb) {
+        const parsed = await parseDocument(new TextEncoder().encode(row.text), { filename: 'row.txt' });
+        const pieces = chunkBlocks(parsed.blocks, DEFAULT_CHUNKING);
+        for (const p of pieces) localEmbed(passageText(row.title, p.headingPath, p.text));
+        pipelineChunks += pieces.length;
+      }
+      const pipeSecs = (performance.now() - t0) / 1000;
+      log(`${'  pipeline only'.padEnd(13)} ${String(data.kb.length).padStart(5)} ${mb.toFixed(2).padStart(5)} ${String(pipelineChunks).padStart(8)} ${pipeSecs.toFixed(1).padStart(9)} ${(data.kb.length / pipeSecs).toFixed(1).padStart(8)} ${(mb / pipeSecs).toFixed(3).padStart(6)}`);
+      entry.pipelineOnly = { seconds: pipeSecs, docsPerSecond: data.kb.length / pipeSecs, mbPerSecond: mb / pipeSecs };
       if (!opts.quality) continue;
 
       // Document ids: the dataset id is the document's source key (dataset:<set>:<id>).
@@ -99,6 +113,32 @@ export async function benchIngestAndQuality(opts: { databaseUrl: string; redisUr
         const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
         log(`  ${''.padEnd(set.name.length)}  ${''.padEnd(cases.length.toString().length)}                   ${m.name.padEnd(9)} ${fmt(r.hit1)}  ${fmt(r.hit5)}  ${fmt(r.hit10)}  ${fmt(r.mrr)}  ${p(0.5).toFixed(1).padStart(6)}  ${p(0.95).toFixed(1).padStart(6)}`);
         quality[m.mode] = { ...r, p50ms: p(0.5), p95ms: p(0.95) };
+      }
+      // Baselines in the same run, exact cosine over every chunk in memory: the previous local embedder
+      // (local-hash-384), and this one without the IDF weighting of query terms.
+      const { rows: chunkRows } = await deps.db.query<{ documentId: string; title: string; headingPath: string[]; text: string }>(
+        `SELECT c.document_id AS "documentId", d.title, c.heading_path AS "headingPath", c.text FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.workspace_id = $1`,
+        [workspaceId],
+      );
+      const legacy = legacyLocalEmbedder();
+      const texts = chunkRows.map((c) => passageText(c.title, c.headingPath, c.text));
+      const legacyVecs = await legacy.embed(texts);
+      const lexVecs = texts.map(localEmbed);
+      const baselines: { name: string; key: string; query: (q: string) => Promise<number[]>; vecs: number[][] }[] = [
+        { name: 'previous embedder (local-hash-384), exact', key: 'vectorLegacy', query: (q) => legacy.embedQuery(q), vecs: legacyVecs },
+        { name: 'kefu-lexical-1024 without IDF, exact', key: 'vectorNoIdf', query: async (q) => localEmbedQuery(q), vecs: lexVecs },
+        { name: 'kefu-lexical-1024 with IDF, exact', key: 'vectorExact', query: async (q) => localEmbedQuery(q, { termWeight: await idfWeights(deps.db, workspaceId, q) }), vecs: lexVecs },
+      ];
+      for (const b of baselines) {
+        const results: { ranked: string[]; gold: string[] }[] = [];
+        for (const c of cases) {
+          const qv = await b.query(queryOf(c));
+          const scored = b.vecs.map((v, i) => ({ i, s: cosine(qv, v) })).sort((x, y) => y.s - x.s).slice(0, 40);
+          results.push({ ranked: [...new Set(scored.map((x) => datasetId.get(chunkRows[x.i]!.documentId)!))], gold: c.gold_doc_ids });
+        }
+        const r = rankMetrics(results);
+        log(`  ${''.padEnd(set.name.length + cases.length.toString().length + 19)} ${b.name.padEnd(9)} ${fmt(r.hit1)}  ${fmt(r.hit5)}  ${fmt(r.hit10)}  ${fmt(r.mrr)}`);
+        quality[b.key] = r;
       }
       entry.quality = quality;
     }

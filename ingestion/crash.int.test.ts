@@ -47,7 +47,7 @@ describe.runIf(services.databaseUrl && services.redisUrl)('a worker killed mid-i
       )).rows[0]!;
     await eventually(async () => (await status()).indexed === 1, 'version 1 indexed by the child worker', 30_000);
 
-    const big = ['# Manual', ...Array.from({ length: 4000 }, (_, i) => `Paragraph ${i} of version two explains step ${i} in detail.\n`)].join('\n\n');
+    const big = ['# Manual', ...Array.from({ length: 20000 }, (_, i) => `Paragraph ${i} of version two explains step ${i} in detail.\n`)].join('\n\n');
     await addDocument(deps, who, { title: 'Manual', body: big, mime: 'text/markdown', format: 'markdown', source: 'api', sourceKey: 'api:manual' });
     await eventually(async () => {
       const s = await status();

@@ -24,6 +24,7 @@ import { ParseError, type Block } from './parse/types.ts';
 
 export type IngestOutcome = 'indexed' | 'skipped';
 const EMBED_BATCH = 64;
+const PROGRESS_EVERY_MS = 250;
 
 const EXTENSION: Record<string, string> = { markdown: 'md', text: 'txt', html: 'html', json: 'json', csv: 'csv', pdf: 'pdf', docx: 'docx', xlsx: 'xlsx' };
 
@@ -52,7 +53,12 @@ export async function processIngest(deps: IngestionDeps, job: Job): Promise<Inge
   const { doc } = found;
   if (doc.version !== version || doc.indexedVersion === version) return 'skipped'; // superseded, or a retry after success
 
+  // Progress is written and sent at most every PROGRESS_EVERY_MS (the first call always: it marks the document
+  // processing), so small documents cost one write, not five, and big ones still move visibly.
+  let lastProgress = 0;
   const progress = async (p: Record<string, unknown>) => {
+    if (lastProgress && Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
+    lastProgress = Date.now();
     await setDocumentStatus(deps.db, documentId, version, 'processing', { progress: p });
     await job.updateProgress(p);
     await publishDocument(deps, { ...doc, status: 'processing', progress: p, error: null });

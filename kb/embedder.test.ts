@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cosine, embedderRegistry, legacyLocalEmbedder, localEmbed, localEmbedder, localEmbedQuery } from './embedder.ts';
 
-describe('local embedder (kefu-lexical-512)', () => {
+describe('local embedder (kefu-lexical-1024)', () => {
   it('is deterministic and unit length', () => {
     const a = localEmbed('How do I reset my password?');
     expect(localEmbed('How do I reset my password?')).toEqual(a);
-    expect(a).toHaveLength(512);
+    expect(a).toHaveLength(1024);
     expect(Math.sqrt(a.reduce((s, x) => s + x * x, 0))).toBeCloseTo(1, 4);
   });
   it('puts related texts closer than unrelated ones', () => {
@@ -38,7 +38,7 @@ describe('local embedder (kefu-lexical-512)', () => {
   it('embedder and registry expose the model names the database stores', async () => {
     const e = localEmbedder();
     const reg = embedderRegistry(e, [legacyLocalEmbedder()]);
-    expect(reg.defaultModel).toBe('kefu-lexical-512');
+    expect(reg.defaultModel).toBe('kefu-lexical-1024');
     expect(reg.get('local-hash-384')?.dimensions).toBe(384);
     expect(reg.get('nope')).toBeUndefined();
     expect((await e.embed(['a b c', 'refund']))[1]).toEqual(localEmbed('refund'));

@@ -189,7 +189,7 @@ describe('embedding models', () => {
       const m = (await call(api.url, '/api/kb/models', { token })).body.models as { model: string; status: string }[];
       return m.find((x) => x.model === 'local-hash-384')?.status === 'active' ? m : null;
     }, 'the new model to become active');
-    expect(models.find((m) => m.model === 'kefu-lexical-512')?.status).toBe('retired');
+    expect(models.find((m) => m.model === 'kefu-lexical-1024')?.status).toBe('retired');
     const { rows } = await api.deps.db.query(`SELECT model, count(*)::int AS n FROM chunk_embeddings WHERE workspace_id = $1 GROUP BY model`, [other.id]);
     expect(rows).toEqual([{ model: 'local-hash-384', n: 1 }]);
     const hits = (await call(api.url, `/api/kb/search?q=${encodeURIComponent('free returns')}&mode=vector`, { token })).body.passages;
@@ -216,6 +216,6 @@ describe('live events', () => {
     await readUntil(new RegExp(`"id":"${r.body.document.id}"[^\\n]*"status":"ready"`));
     controller.abort();
     expect(text).toMatch(/event: document.updated/);
-    expect(text).toMatch(/"stage":"embedding"/);
+    expect(text).toMatch(/"status":"processing"/);
   });
 });

@@ -59,10 +59,10 @@ CREATE TABLE kb_embedding_models (
 );
 CREATE UNIQUE INDEX kb_embedding_models_one_active ON kb_embedding_models (workspace_id) WHERE status = 'active';
 
--- The local embedder's model changed (IDF-weighted word and character n-grams, 512 dimensions); its HNSW index.
+-- The local embedder's model changed (IDF-weighted word and character n-grams, 1,024 dimensions); its HNSW index.
 -- Other models get theirs from `kefu reindex` (one partial index per model; see kb/models.repo.ts).
-CREATE INDEX chunk_embeddings_lex512_hnsw ON chunk_embeddings
-  USING hnsw ((embedding::vector(512)) vector_cosine_ops) WHERE model = 'kefu-lexical-512';
+CREATE INDEX chunk_embeddings_lex1024_hnsw ON chunk_embeddings
+  USING hnsw ((embedding::vector(1024)) vector_cosine_ops) WHERE model = 'kefu-lexical-1024';
 
 -- Document frequencies of stemmed terms per workspace, kept in step with chunks by replaceChunks. The local embedder
 -- weights query terms by IDF from here, so common words ("account", "help") count for less than rare ones.
