@@ -29,6 +29,9 @@ Commands:
 `;
 
 const FILE_TYPES = /\.(md|markdown|txt|text|html?|pdf|docx|xlsx|csv|json)$/i;
+// Declared before the top-level await below runs the command (function declarations hoist; these do not).
+const DatasetRow = z.object({ id: z.union([z.string(), z.number()]).transform(String), title: z.string().default(''), text: z.string(), url: z.string().optional() });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const fail = (s: string): never => {
   process.stderr.write(`${s}\n`);
@@ -70,7 +73,6 @@ async function workspaceIdOf(d: Deps, slug: string): Promise<string> {
   return rows[0]?.id ?? fail(`No workspace "${slug}". Run "kefu seed" or pass --workspace.`);
 }
 
-const DatasetRow = z.object({ id: z.union([z.string(), z.number()]).transform(String), title: z.string().default(''), text: z.string(), url: z.string().optional() });
 
 async function ingest(d: Deps, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -100,7 +102,7 @@ async function ingest(d: Deps, args: string[]): Promise<void> {
     docIds.add(r.document.id);
     outcomes[r.outcome] += 1;
   };
-  const reading = new cliProgress.SingleBar({ format: 'Reading   |{bar}| {value}/{total} sources {name}', hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic);
+  const reading = new cliProgress.SingleBar({ format: 'Reading   |{bar}| {value}/{total} sources {name}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 1000 }, cliProgress.Presets.shades_classic);
 
   const sources: string[] = [];
   for (const p of positionals) {
@@ -173,7 +175,7 @@ async function ingest(d: Deps, args: string[]): Promise<void> {
 
   const ids = [...docIds];
   if (ids.length) {
-    const bar = new cliProgress.SingleBar({ format: 'Indexing  |{bar}| {percentage}% | {value}/{total} documents | {chunks} chunks | {failed} failed', hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar({ format: 'Indexing  |{bar}| {percentage}% | {value}/{total} documents | {chunks} chunks | {failed} failed', hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 }, cliProgress.Presets.shades_classic);
     bar.start(ids.length, 0, { chunks: 0, failed: 0 });
     for (;;) {
       const { rows } = await d.db.query<{ ready: number; failed: number; chunks: number }>(
@@ -216,10 +218,10 @@ async function reindex(d: Deps, args: string[]): Promise<void> {
       out(`${ws.slug}: already searching with ${model}; nothing to do.`);
       continue;
     }
-    const bar = new cliProgress.SingleBar({ format: `${ws.slug.padEnd(12)} |{bar}| {percentage}% | {value}/{total} chunks embedded with ${model}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar({ format: `${ws.slug.padEnd(12)} |{bar}| {percentage}% | {value}/{total} chunks embedded with ${model}`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 }, cliProgress.Presets.shades_classic);
     bar.start(1, 0);
     for (;;) {
-      const { rows } = await d.db.query<{ status: string; progress: { done?: number; total?: number } }>(
+      const { rows } = await d.db.query<{ status: string; progress: { done?: number; total?: number; error?: string } }>(
         'SELECT status, progress FROM kb_embedding_models WHERE workspace_id = $1 AND model = $2',
         [ws.id, model],
       );
@@ -229,7 +231,11 @@ async function reindex(d: Deps, args: string[]): Promise<void> {
       if (!r || r.status !== 'building') {
         bar.update(r?.progress.total ?? 1);
         bar.stop();
-        out(r?.status === 'active' ? `${ws.slug}: search now uses ${model}.` : `${ws.slug}: the change did not finish (${r?.status ?? 'removed'}).`);
+        if (r?.status === 'active') out(`${ws.slug}: search now uses ${model}.`);
+        else {
+          out(`${ws.slug}: the change did not finish (${r?.status ?? 'removed'}). ${r?.progress.error ?? ''} Search still uses the previous model.`);
+          process.exitCode = 1;
+        }
         break;
       }
       await sleep(300);
@@ -237,7 +243,6 @@ async function reindex(d: Deps, args: string[]): Promise<void> {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function expand(p: string): Promise<string[]> {
   const s = await stat(p).catch(() => fail(`Cannot read ${p}: no such file or folder.`));

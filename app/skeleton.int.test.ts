@@ -88,6 +88,9 @@ describe('walking skeleton', () => {
     expect(r.body.conversation).toMatchObject({ status: 'queued', handoffReason: 'low_confidence' });
     expect(r.body.replies[0]).toMatchObject({ sender: 'system' });
     expect(r.body.replies[0].body).toMatch(/number 1 in the queue/);
+    // The unanswered question shows up for knowledge managers as a knowledge gap.
+    const gaps = await call(api.url, '/api/kb/gaps', { token: kbToken });
+    expect(gaps.body.gaps).toEqual([expect.objectContaining({ question: 'Can you recommend a good pizza place in Lisbon tonight?', count: 1 })]);
 
     const queue = await call(api.url, '/api/agent/queue', { token: agentToken });
     expect(queue.body.queue).toEqual([expect.objectContaining({ conversationId: c.id, position: 1, handoffReason: 'low_confidence', lastCustomerMessage: 'Can you recommend a good pizza place in Lisbon tonight?' })]);

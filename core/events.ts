@@ -62,7 +62,15 @@ export function createRedisEventBus(opts: { url: string; prefix: string; logger:
       const n = counts.get(k) ?? 0;
       counts.set(k, n + 1);
       local.on(k, onEvent);
-      if (n === 0) await sub.subscribe(k);
+      if (n === 0) {
+        try {
+          await sub.subscribe(k);
+        } catch (err) {
+          local.off(k, onEvent);
+          counts.set(k, (counts.get(k) ?? 1) - 1);
+          throw err;
+        }
+      }
       return () => {
         local.off(k, onEvent);
         const left = (counts.get(k) ?? 1) - 1;

@@ -30,6 +30,7 @@ export function openSse(req: Request, res: Response, opts: { heartbeatMs?: numbe
       res.write(`${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
     close,
-    onClose: (fn) => closers.push(fn),
+    // Registered after the browser already left (e.g. during an awaited subscribe): run it at once, or it leaks.
+    onClose: (fn) => (closed ? fn() : void closers.push(fn)),
   };
 }

@@ -74,3 +74,11 @@ describe('chunkBlocks', () => {
     expect(chunkBlocks([{ kind: 'heading', level: 1, text: 'Empty' }])).toEqual([]);
   });
 });
+
+describe('chunkBlocks heading paths', () => {
+  it('replaces a sibling heading and leaves skipped levels out', () => {
+    const h = (level: number, text: string): Block => ({ kind: 'heading', level, text });
+    const chunks = chunkBlocks([h(2, 'A'), para('a'), h(2, 'B'), para('b'), h(1, 'T'), h(3, 'X'), para('x'), h(3, 'Y'), para('y')]);
+    expect(chunks.map((c) => c.headingPath)).toEqual([['A'], ['B'], ['T', 'X'], ['T', 'Y']]);
+  });
+});

@@ -64,7 +64,8 @@ const rowText = (header: string[], row: string[]): string =>
 
 export function chunkBlocks(blocks: Block[], opts: ChunkOptions = DEFAULT_CHUNKING): Chunk[] {
   const chunks: Chunk[] = [];
-  const path: string[] = [];
+  const levels: string[] = [];
+  let path: string[] = [];
   let anchor: string | undefined;
   type Open = { headingPath: string[]; kind: ChunkKind; parts: string[]; size: number; location: SourceLocation };
   let open: Open | null = null;
@@ -105,13 +106,13 @@ export function chunkBlocks(blocks: Block[], opts: ChunkOptions = DEFAULT_CHUNKI
     switch (b.kind) {
       case 'heading': {
         emit();
+        // levels[i] is the current heading of level i+1; skipped levels stay empty and are left out of the path.
         const level = Math.min(Math.max(1, b.level), 6);
-        path.splice(level - 1);
-        while (path.length < level - 1) path.push('');
-        path.push(b.text.trim());
+        levels.splice(level - 1);
+        while (levels.length < level - 1) levels.push('');
+        levels.push(b.text.trim());
+        path = levels.filter(Boolean);
         anchor = b.loc?.anchor;
-        // Keep the path tidy: empty levels (an H3 under an H1) are dropped.
-        for (let i = path.length - 1; i >= 0; i--) if (!path[i]) path.splice(i, 1);
         break;
       }
       case 'paragraph':

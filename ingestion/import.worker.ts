@@ -38,6 +38,7 @@ export async function processImport(deps: IngestionDeps, job: Job): Promise<'don
   const row = await getImport(deps, null, payload.data.importId);
   if (!row || row.status === 'done' || row.status === 'failed') return 'skipped';
   const { workspaceId } = row;
+  const imp = row; // non-null, for the closure below
   const who = { type: 'system' as const, workspaceId };
   const counts = { pages: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
   const errors: { url: string; error: string }[] = [];
@@ -57,42 +58,53 @@ export async function processImport(deps: IngestionDeps, job: Job): Promise<'don
     if (errors.length < MAX_ERRORS_KEPT) errors.push({ url, error: message });
   };
 
-  await save('running', 'fetching');
-  const start = row.kind === 'sitemap' ? { sitemap: row.params.url } : { url: row.params.url };
-  const events: AsyncGenerator<CrawlEvent> = crawl(start, { maxDepth: row.params.maxDepth, maxPages: row.params.maxPages, policy: deps.fetchPolicy });
-  for await (const ev of events) {
-    if (ev.type === 'skipped') counts.skipped += 1;
-    else if (ev.type === 'error') fail(ev.url, ev.error.message);
-    else if (ev.type === 'page') {
-      counts.pages += 1;
-      try {
-        const filename = filenameForUrl(ev.url, ev.contentType);
-        const prepared = await prepareFile(ev.bytes, filename, ev.contentType, deps.parseLimits?.maxBytes ?? 25 * 1024 * 1024);
-        const result = await addDocument(deps, who, {
-          title: filename.replace(/\.[^.]+$/, ''),
-          collectionId: row.collectionId,
-          source: row.kind === 'url' ? 'url' : 'crawl',
-          sourceKey: `url:${ev.url}`,
-          sourceRef: ev.url,
-          mime: prepared.mime,
-          format: prepared.format,
-          body: prepared.body,
-          raw: prepared.raw,
-          filename,
-          language: prepared.body ? (detectLanguage(prepared.body.slice(0, 4000)) ?? undefined) : undefined,
-          tags: row.params.tags,
-        });
-        counts[result.outcome] += 1;
-      } catch (err) {
-        fail(ev.url, err instanceof ParseError || err instanceof Error ? err.message : String(err));
-      }
-      await save('running', 'fetching');
-    }
+  try {
+    return await run();
+  } catch (err) {
+    // An import must end as done or failed, never stay "running": record why on the last attempt.
+    const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (final) await save('failed', 'failed', `The import stopped: ${err instanceof Error ? err.message : String(err)}`).catch(() => undefined);
+    throw err;
   }
-  if (counts.pages === 0 && errors.length) {
-    await save('failed', 'failed', errors[0]!.error);
+
+  async function run(): Promise<'done'> {
+    await save('running', 'fetching');
+    const start = imp.kind === 'sitemap' ? { sitemap: imp.params.url } : { url: imp.params.url };
+    const events: AsyncGenerator<CrawlEvent> = crawl(start, { maxDepth: imp.params.maxDepth, maxPages: imp.params.maxPages, policy: deps.fetchPolicy });
+    for await (const ev of events) {
+      if (ev.type === 'skipped') counts.skipped += 1;
+      else if (ev.type === 'error') fail(ev.url, ev.error.message);
+      else if (ev.type === 'page') {
+        counts.pages += 1;
+        try {
+          const filename = filenameForUrl(ev.url, ev.contentType);
+          const prepared = await prepareFile(ev.bytes, filename, ev.contentType, deps.parseLimits?.maxBytes ?? 25 * 1024 * 1024);
+          const result = await addDocument(deps, who, {
+            title: filename.replace(/\.[^.]+$/, ''),
+            collectionId: imp.collectionId,
+            source: imp.kind === 'url' ? 'url' : 'crawl',
+            sourceKey: `url:${ev.url}`,
+            sourceRef: ev.url,
+            mime: prepared.mime,
+            format: prepared.format,
+            body: prepared.body,
+            raw: prepared.raw,
+            filename,
+            language: prepared.body ? (detectLanguage(prepared.body.slice(0, 4000)) ?? undefined) : undefined,
+            tags: imp.params.tags,
+          });
+          counts[result.outcome] += 1;
+        } catch (err) {
+          fail(ev.url, err instanceof ParseError || err instanceof Error ? err.message : String(err));
+        }
+        await save('running', 'fetching');
+      }
+    }
+    if (counts.pages === 0 && errors.length) {
+      await save('failed', 'failed', errors[0]!.error);
+      return 'done';
+    }
+    await save('done', 'done');
     return 'done';
   }
-  await save('done', 'done');
-  return 'done';
 }

@@ -9,6 +9,7 @@ import {
   detectLanguage,
   getVersionForIndexing,
   modelsToWrite,
+  ensureActiveModel,
   publishDocument,
   replaceChunks,
   setDocumentStatus,
@@ -82,20 +83,35 @@ export async function processIngest(deps: IngestionDeps, job: Job): Promise<Inge
     const base = { pages: parsed.pages ?? null, chunks: pieces.length };
     await progress({ stage: 'embedding', percent: 15, ...base, done: 0, total: pieces.length });
 
-    const models = await modelsToWrite(deps.db, doc.workspaceId, deps.embedders.defaultModel);
-    const embedders = models.map((m) => {
+    // A workspace's first document fixes its model, so a later change of the configured default never silently
+    // switches what it searches with (that goes through kefu reindex).
+    const fallback = deps.embedders.get(deps.embedders.defaultModel)!;
+    await ensureActiveModel(deps.db, doc.workspaceId, fallback.model, fallback.dimensions);
+    const models = await modelsToWrite(deps.db, doc.workspaceId, fallback.model);
+    const active = models[0]!; // 'active' sorts before 'building'
+    let embedders = models.flatMap((m) => {
       const e = deps.embedders.get(m);
-      if (!e) throw new UnrecoverableError(`This worker cannot run the embedding model ${m} that the workspace uses; configure it and re-index.`);
-      return e;
+      if (e) return [e];
+      if (m === active) throw new UnrecoverableError(`This worker cannot run the embedding model ${m} that the workspace searches with; configure it on every worker and re-index.`);
+      deps.logger.warn({ model: m, documentId }, 'this worker cannot run a model being built; its reindex job will fill the gap');
+      return [];
     });
     const chunks: NewChunk[] = pieces.map((p) => ({ ...p, location: { ...p.location }, embeddings: {} }));
     for (let i = 0; i < chunks.length; i += EMBED_BATCH) {
       const batch = chunks.slice(i, i + EMBED_BATCH);
       const texts = batch.map((c) => passageText(title, c.headingPath, c.text));
       for (const e of embedders) {
-        const vectors = await e.embed(texts);
-        if (vectors.length !== batch.length) throw new Error(`the embedder ${e.model} returned ${vectors.length} vectors for ${batch.length} texts`);
-        batch.forEach((c, j) => (c.embeddings[e.model] = vectors[j]!));
+        try {
+          const vectors = await e.embed(texts);
+          if (vectors.length !== batch.length) throw new Error(`the embedder ${e.model} returned ${vectors.length} vectors for ${batch.length} texts`);
+          batch.forEach((c, j) => (c.embeddings[e.model] = vectors[j]!));
+        } catch (err) {
+          if (e.model === active) throw err;
+          // A model still being built must not block indexing: drop it here; its reindex job embeds these chunks.
+          deps.logger.warn({ err, model: e.model, documentId }, 'embedding with the model being built failed; its reindex job will fill the gap');
+          embedders = embedders.filter((x) => x !== e);
+          for (const c of chunks) delete c.embeddings[e.model];
+        }
       }
       const done = Math.min(i + EMBED_BATCH, chunks.length);
       await progress({ stage: 'embedding', percent: 15 + Math.round((done / chunks.length) * 80), ...base, done, total: chunks.length });

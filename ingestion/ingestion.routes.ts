@@ -39,7 +39,7 @@ export function ingestionRoutes(deps: IngestionDeps): Router {
 
   router.post('/kb/uploads', async (req, res) => {
     const who = authorize(res, 'kb:write');
-    const { files, fields } = await readMultipart(req, { maxFileBytes: maxBytes, maxFiles: deps.maxFilesPerUpload });
+    const { files, fields } = await readMultipart(req, { maxFileBytes: maxBytes, maxFiles: deps.maxFilesPerUpload, maxTotalBytes: 4 * maxBytes });
     const opts = parse(UploadFields, fields, 'upload');
     if (files.length === 0) throw new AppError('invalid_request', 'The upload has no files. Attach one or more files in the "files" field.');
     const accepted: unknown[] = [];

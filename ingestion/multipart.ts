@@ -8,7 +8,11 @@ import { AppError } from '../core/errors.ts';
 export type UploadedFile = { field: string; filename: string; mime: string; bytes: Uint8Array; truncated: boolean };
 export type Multipart = { files: UploadedFile[]; fields: Record<string, string> };
 
-export function readMultipart(req: Request, limits: { maxFileBytes: number; maxFiles: number }): Promise<Multipart> {
+/**
+ * Files are held in memory (they go into the database as they are); `maxTotalBytes` bounds one request, so a big
+ * batch cannot exhaust the API's memory: past it the upload is refused as a whole.
+ */
+export function readMultipart(req: Request, limits: { maxFileBytes: number; maxFiles: number; maxTotalBytes: number }): Promise<Multipart> {
   if (!req.is('multipart/form-data')) {
     return Promise.reject(new AppError('unsupported_media_type', 'Send the files as multipart/form-data, with one "files" field per file.'));
   }
@@ -16,6 +20,8 @@ export function readMultipart(req: Request, limits: { maxFileBytes: number; maxF
     const files: UploadedFile[] = [];
     const fields: Record<string, string> = {};
     let tooMany = false;
+    let total = 0;
+    let tooBig = false;
     let bb: busboy.Busboy;
     try {
       // One byte over the limit tells "exactly at the limit" from "over it".
@@ -27,19 +33,30 @@ export function readMultipart(req: Request, limits: { maxFileBytes: number; maxF
     bb.on('file', (field, stream, info) => {
       const parts: Buffer[] = [];
       let truncated = false;
-      stream.on('data', (d: Buffer) => parts.push(d));
+      stream.on('data', (d: Buffer) => {
+        total += d.length;
+        if (total > limits.maxTotalBytes) {
+          tooBig = true;
+          parts.length = 0;
+          stream.resume(); // drain without keeping
+          return;
+        }
+        if (!tooBig) parts.push(d);
+      });
       stream.on('limit', () => {
         truncated = true;
       });
       stream.on('close', () => {
-        files.push({ field, filename: info.filename || 'upload', mime: info.mimeType, bytes: new Uint8Array(truncated ? Buffer.alloc(0) : Buffer.concat(parts)), truncated });
+        // A Buffer is a Uint8Array: no second copy.
+        files.push({ field, filename: info.filename || 'upload', mime: info.mimeType, bytes: truncated || tooBig ? new Uint8Array(0) : Buffer.concat(parts), truncated });
       });
     });
     bb.on('field', (name, value) => (fields[name] = value));
     bb.on('filesLimit', () => (tooMany = true));
     bb.on('error', (err: Error) => reject(new AppError('invalid_request', `The upload was cut off or malformed (${err.message}). Try again.`)));
     bb.on('close', () => {
-      if (tooMany) reject(new AppError('payload_too_large', `At most ${limits.maxFiles} files per upload. Send the rest in another upload.`));
+      if (tooBig) reject(new AppError('payload_too_large', `This upload is larger than ${Math.round(limits.maxTotalBytes / 1024 / 1024)} MB in all. Send the files in several smaller uploads.`));
+      else if (tooMany) reject(new AppError('payload_too_large', `At most ${limits.maxFiles} files per upload. Send the rest in another upload.`));
       else resolve({ files, fields });
     });
     req.pipe(bb);

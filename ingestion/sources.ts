@@ -6,7 +6,6 @@ import { addDocument, detectLanguage, type Actor, type AddDocumentResult } from 
 import type { IngestionDeps } from './index.ts';
 import { decodeText, sniffFormat } from './parse/index.ts';
 import { DEFAULT_LIMITS, ParseError, type ParseErrorCode, type SourceFormat } from './parse/types.ts';
-import { sanitizeStoredHtml } from './sanitize.ts';
 
 const HTTP_CODE: Record<ParseErrorCode, ErrorCode> = {
   empty_file: 'invalid_request',
@@ -50,7 +49,7 @@ export async function prepareFile(bytes: Uint8Array, filename: string, declaredM
   const sniffed = await sniffFormat(bytes, { filename, declaredMime });
   if (BINARY.has(sniffed.format)) return { ...sniffed, raw: bytes };
   const decoded = decodeText(bytes);
-  const text = sniffed.format === 'html' ? sanitizeStoredHtml(decoded.text) : decoded.text;
+  const text = decoded.text; // HTML is sanitized by addDocument, on every path that stores it
   if (!text.trim()) throw new ParseError('empty_file', 'The file has no text. Check that it is the document you meant to upload.');
   return { ...sniffed, warnings: [...sniffed.warnings, ...decoded.warnings], body: text };
 }

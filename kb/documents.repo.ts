@@ -74,33 +74,43 @@ export type SaveOutcome = 'created' | 'updated' | 'unchanged';
  * new version is indexed (replaceChunks swaps them atomically).
  */
 export async function saveDocument(tx: Queryable, d: SaveDocument): Promise<{ doc: DocumentRow; outcome: SaveOutcome }> {
-  const existing = d.sourceKey
-    ? (await tx.query<DocumentRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE workspace_id = $1 AND source_key = $2 FOR UPDATE`, [d.workspaceId, d.sourceKey])).rows[0]
-    : undefined;
-  if (existing) {
-    if (existing.contentHash === d.contentHash && existing.status !== 'failed') return { doc: existing, outcome: 'unchanged' };
+  const lockExisting = async () =>
+    d.sourceKey
+      ? (await tx.query<DocumentRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE workspace_id = $1 AND source_key = $2 FOR UPDATE`, [d.workspaceId, d.sourceKey])).rows[0]
+      : undefined;
+  let existing = await lockExisting();
+  if (!existing) {
+    // ON CONFLICT: two imports of the same new source at once (a double-submitted upload, overlapping crawls) must
+    // not fail; the loser waits for the winner's row and becomes a new version of it (or is skipped as unchanged).
     const { rows } = await tx.query<DocumentRow>(
-      `UPDATE documents SET title = $2, collection_id = $3, mime = $4, format = $5, content_hash = $6, version = version + 1,
-              status = 'pending', error = NULL, warnings = '{}', progress = '{"stage":"queued"}'::jsonb,
-              language = COALESCE($7, language), tags = COALESCE($8, tags), source_ref = COALESCE($9, source_ref),
-              updated_by = $10, updated_at = now()
-        WHERE id = $1 RETURNING ${DOC_COLUMNS}`,
-      [existing.id, d.title, d.collectionId, d.mime, d.format, d.contentHash, d.language ?? null, d.tags ?? null, d.sourceRef ?? null, d.actor ?? null],
+      `INSERT INTO documents (workspace_id, collection_id, title, source, source_key, source_ref, mime, format, language, tags,
+                              content_hash, progress, created_by, updated_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '{"stage":"queued"}'::jsonb, $12, $12)
+       ON CONFLICT (workspace_id, source_key) WHERE source_key IS NOT NULL DO NOTHING
+       RETURNING ${DOC_COLUMNS}`,
+      [d.workspaceId, d.collectionId, d.title, d.source, d.sourceKey ?? null, d.sourceRef ?? null, d.mime, d.format, d.language ?? null, d.tags ?? [], d.contentHash, d.actor ?? null],
     );
-    const doc = rows[0]!;
-    await insertVersion(tx, doc, d);
-    return { doc, outcome: 'updated' };
+    if (rows[0]) {
+      await insertVersion(tx, rows[0], d);
+      return { doc: rows[0], outcome: 'created' };
+    }
+    existing = await lockExisting();
+    if (!existing) throw new Error(`document with source ${d.sourceKey} vanished while it was being imported`);
   }
+  if (existing.contentHash === d.contentHash && existing.status !== 'failed') return { doc: existing, outcome: 'unchanged' };
+  // A new version's language is what the caller says or detects, else unknown (the worker detects it from the
+  // parsed text): a PDF replaced by its German edition must not keep English stemming.
   const { rows } = await tx.query<DocumentRow>(
-    `INSERT INTO documents (workspace_id, collection_id, title, source, source_key, source_ref, mime, format, language, tags,
-                            content_hash, progress, created_by, updated_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '{"stage":"queued"}'::jsonb, $12, $12)
-     RETURNING ${DOC_COLUMNS}`,
-    [d.workspaceId, d.collectionId, d.title, d.source, d.sourceKey ?? null, d.sourceRef ?? null, d.mime, d.format, d.language ?? null, d.tags ?? [], d.contentHash, d.actor ?? null],
+    `UPDATE documents SET title = $2, collection_id = $3, mime = $4, format = $5, content_hash = $6, version = version + 1,
+            status = 'pending', error = NULL, warnings = '{}', progress = '{"stage":"queued"}'::jsonb,
+            language = $7, tags = COALESCE($8, tags), source_ref = COALESCE($9, source_ref),
+            updated_by = $10, updated_at = now()
+      WHERE id = $1 RETURNING ${DOC_COLUMNS}`,
+    [existing.id, d.title, d.collectionId, d.mime, d.format, d.contentHash, d.language ?? null, d.tags ?? null, d.sourceRef ?? null, d.actor ?? null],
   );
   const doc = rows[0]!;
   await insertVersion(tx, doc, d);
-  return { doc, outcome: 'created' };
+  return { doc, outcome: 'updated' };
 }
 
 async function insertVersion(tx: Queryable, doc: DocumentRow, d: SaveDocument): Promise<void> {
@@ -222,23 +232,34 @@ export type NewChunk = {
 export const passageText = (title: string, headingPath: string[], text: string): string =>
   [title, headingPath.join(' › '), text].filter(Boolean).join('\n');
 
-function termSets(texts: string[]): Map<string, number> {
-  const df = new Map<string, number>();
-  for (const t of texts) for (const term of new Set(terms(t))) df.set(term, (df.get(term) ?? 0) + 1);
-  return df;
-}
+/** Distinct stemmed terms of a passage: what kb_term_stats counts for one chunk. */
+export const passageTerms = (passage: string): string[] => [...new Set(terms(passage))].sort();
 
-/** Moves the workspace's term document frequencies by the difference between removed and added chunk texts. */
-async function updateTermStats(tx: Queryable, workspaceId: string, removed: string[], added: string[]): Promise<void> {
-  const delta = termSets(added);
-  for (const [term, n] of termSets(removed)) delta.set(term, (delta.get(term) ?? 0) - n);
-  const entries = [...delta].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)); // one lock order: no deadlocks
+/**
+ * Moves the workspace's document frequencies: minus the terms the removed chunks recorded, plus the added chunks'
+ * terms. Serialised per workspace by an advisory lock, so concurrent swaps never deadlock on term rows and counts
+ * never go below zero.
+ */
+async function updateTermStats(tx: Queryable, workspaceId: string, removed: string[][], added: string[][]): Promise<void> {
+  const delta = new Map<string, number>();
+  for (const ts of added) for (const t of ts) delta.set(t, (delta.get(t) ?? 0) + 1);
+  for (const ts of removed) for (const t of ts) delta.set(t, (delta.get(t) ?? 0) - 1);
+  const entries = [...delta].filter(([, n]) => n !== 0);
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('kb_term_stats:' || $1::text))`, [workspaceId]);
   if (entries.length) {
+    const termsArr = entries.map(([t]) => t);
+    const deltas = entries.map(([, n]) => n);
+    await tx.query(
+      `UPDATE kb_term_stats s SET df = GREATEST(s.df + d.delta, 0)
+         FROM unnest($2::text[], $3::int[]) AS d(term, delta)
+        WHERE s.workspace_id = $1 AND s.term = d.term`,
+      [workspaceId, termsArr, deltas],
+    );
     await tx.query(
       `INSERT INTO kb_term_stats (workspace_id, term, df)
-       SELECT $1, t.term, t.delta FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS t(term, delta, i) ORDER BY t.i
-       ON CONFLICT (workspace_id, term) DO UPDATE SET df = GREATEST(kb_term_stats.df + EXCLUDED.df, 0)`,
-      [workspaceId, entries.map(([t]) => t), entries.map(([, n]) => n)],
+       SELECT $1, d.term, d.delta FROM unnest($2::text[], $3::int[]) AS d(term, delta) WHERE d.delta > 0
+       ON CONFLICT (workspace_id, term) DO NOTHING`,
+      [workspaceId, termsArr, deltas],
     );
   }
   await tx.query(
@@ -248,12 +269,9 @@ async function updateTermStats(tx: Queryable, workspaceId: string, removed: stri
   );
 }
 
-async function currentPassages(tx: Queryable, where: string, params: unknown[]): Promise<string[]> {
-  const { rows } = await tx.query<{ title: string; heading_path: string[]; text: string }>(
-    `SELECT d.title, c.heading_path, c.text FROM chunks c JOIN documents d ON d.id = c.document_id WHERE ${where}`,
-    params,
-  );
-  return rows.map((r) => passageText(r.title, r.heading_path, r.text));
+async function recordedTerms(tx: Queryable, documentId: string): Promise<string[][]> {
+  const { rows } = await tx.query<{ terms: string[] }>('SELECT terms FROM chunks WHERE document_id = $1', [documentId]);
+  return rows.map((r) => r.terms);
 }
 
 /**
@@ -275,17 +293,18 @@ export async function replaceChunks(
   );
   const workspaceId = stamped.rows[0]?.workspace_id;
   if (!workspaceId) return false;
-  const removed = await currentPassages(tx, 'c.document_id = $1', [documentId]);
+  const removed = await recordedTerms(tx, documentId);
   await tx.query('DELETE FROM chunks WHERE document_id = $1', [documentId]);
-  await updateTermStats(tx, workspaceId, removed, chunks.map((c) => passageText(input.title, c.headingPath, c.text)));
+  const chunkTerms = chunks.map((c) => passageTerms(passageText(input.title, c.headingPath, c.text)));
+  await updateTermStats(tx, workspaceId, removed, chunkTerms);
   if (chunks.length === 0) return true;
   const inserted = await tx.query<{ id: string; ordinal: number }>(
-    `INSERT INTO chunks (workspace_id, document_id, version, ordinal, heading_path, heading, text, token_count, kind, location, ts_config, tsv)
+    `INSERT INTO chunks (workspace_id, document_id, version, ordinal, heading_path, heading, text, token_count, kind, location, ts_config, terms, tsv)
      SELECT $1, $2, $3, c.ordinal, ARRAY(SELECT jsonb_array_elements_text(c.heading_path)), c.heading, c.text, c.token_count,
-            c.kind, c.location, cfg.name,
+            c.kind, c.location, cfg.name, ARRAY(SELECT jsonb_array_elements_text(c.terms)),
             setweight(to_tsvector(cfg.name::regconfig, c.search_head), 'A') || to_tsvector(cfg.name::regconfig, c.search_text)
        FROM jsonb_to_recordset($4::jsonb) AS c(ordinal int, heading_path jsonb, heading text, text text, token_count int,
-                                                kind text, location jsonb, search_head text, search_text text),
+                                                kind text, location jsonb, terms jsonb, search_head text, search_text text),
             (SELECT COALESCE((SELECT cfgname::text FROM pg_ts_config WHERE cfgname = $5), 'simple') AS name) cfg
      RETURNING id, ordinal`,
     [
@@ -293,8 +312,9 @@ export async function replaceChunks(
       documentId,
       version,
       JSON.stringify(
-        chunks.map((c) => ({
+        chunks.map((c, i) => ({
           ordinal: c.ordinal,
+          terms: chunkTerms[i],
           heading_path: c.headingPath,
           heading: c.headingPath.join(' › '),
           text: c.text,
@@ -309,7 +329,19 @@ export async function replaceChunks(
     ],
   );
   const idByOrdinal = new Map(inserted.rows.map((r) => [r.ordinal, r.id]));
-  const models = Object.keys(chunks[0]?.embeddings ?? {});
+  // The models may have changed while this document was embedded (a reindex finished and switched): vectors of the
+  // active model are required, a building model's are optional (its reindex job fills gaps before switching), and a
+  // retired model's are dropped. FOR SHARE orders this against activateModel's FOR UPDATE.
+  const { rows: current } = await tx.query<{ model: string; status: string }>(
+    `SELECT model, status FROM kb_embedding_models WHERE workspace_id = $1 AND status IN ('active', 'building') FOR SHARE`,
+    [workspaceId],
+  );
+  const provided = Object.keys(chunks[0]?.embeddings ?? {});
+  const active = current.find((m) => m.status === 'active')?.model;
+  if (active && !provided.includes(active)) {
+    throw new Error(`the workspace switched its embedding model to ${active} while this document was being indexed; indexing it again`);
+  }
+  const models = current.length ? provided.filter((m) => current.some((c) => c.model === m)) : provided;
   for (const model of models) {
     await tx.query(
       `INSERT INTO chunk_embeddings (chunk_id, workspace_id, model, embedding)
@@ -338,7 +370,7 @@ export async function deleteDocument(tx: Queryable, workspaceId: string, id: str
   const { rows } = await tx.query<DocumentRow>(`SELECT ${DOC_COLUMNS} FROM documents WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, id]);
   const doc = rows[0];
   if (!doc) return null;
-  const removed = await currentPassages(tx, 'c.document_id = $1', [id]);
+  const removed = await recordedTerms(tx, id);
   await tx.query('DELETE FROM documents WHERE id = $1', [id]);
   await updateTermStats(tx, workspaceId, removed, []);
   return doc;

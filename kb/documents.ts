@@ -10,6 +10,7 @@ import { deleteDocument, getDocument, saveDocument, type DocumentRow, type SaveO
 import type { KbDeps } from './index.ts';
 import { INGEST_QUEUE, REINDEX_QUEUE, ingestJobId, reindexJobId } from './jobs.ts';
 import { ensureActiveModel, ensureModelIndex, startBuilding } from './models.repo.ts';
+import { sanitizeStoredHtml } from './sanitize.ts';
 
 export type Actor = Principal | { type: 'system'; workspaceId: string };
 const userIdOf = (who: Actor): string | undefined => (who.type === 'user' ? who.userId : undefined);
@@ -47,7 +48,8 @@ export async function publishDocument(deps: Pick<KbDeps, 'events' | 'logger'>, d
  * Stores the document (or a new version of the document with the same source key) and requests its indexing, in
  * one transaction. Content identical to the current version is skipped.
  */
-export async function addDocument(deps: KbDeps, who: Actor, input: AddDocumentInput): Promise<AddDocumentResult> {
+export async function addDocument(deps: KbDeps, who: Actor, raw: AddDocumentInput): Promise<AddDocumentResult> {
+  const input = raw.format === 'html' && raw.body !== undefined ? { ...raw, body: sanitizeStoredHtml(raw.body) } : raw;
   const content = input.raw ?? new TextEncoder().encode(input.body ?? '');
   if (content.byteLength === 0 || (input.body !== undefined && !input.body.trim())) {
     throw new AppError('invalid_request', `"${input.title}" is empty. Send the document's text, or upload a file that has some.`);

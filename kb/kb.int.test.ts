@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
 import { eventually, testConfig, uniqueSlug } from '../test/services.ts';
-import { recordGap } from './index.ts';
+import { recordGap, searchKb } from './index.ts';
 
 let api: TestApi;
 let ws: TestWorkspace;
@@ -147,6 +147,19 @@ describe('collections and filters', () => {
     expect(textOnly.passages.every((p) => p.similarity === null && p.textRank !== null)).toBe(true);
     const bad = await call(api.url, '/api/kb/search?q=x', { token: kb });
     expect(bad.status).toBe(400);
+  });
+
+  it('lets a rerank hook reorder the candidates and records its score', async () => {
+    const plain = await searchKb(api.deps, { workspaceId: ws.id, query: 'quokka chargeback', limit: 5 });
+    expect(plain.length).toBeGreaterThan(1);
+    const last = plain[plain.length - 1]!;
+    // A reranker that prefers the passage hybrid search ranked last.
+    const reranked = await searchKb(
+      { ...api.deps, rerank: async (_q, ps) => new Map(ps.map((p) => [p.chunkId, p.chunkId === last.chunkId ? 1 : 0])) },
+      { workspaceId: ws.id, query: 'quokka chargeback', limit: 5 },
+    );
+    expect(reranked[0]).toMatchObject({ chunkId: last.chunkId, rerankScore: 1 });
+    expect(plain.every((p) => p.rerankScore === null)).toBe(true);
   });
 });
 

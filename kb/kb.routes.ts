@@ -8,7 +8,8 @@ import { audit } from '../core/audit.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { openSse } from '../core/sse.ts';
 import { parse } from '../core/validate.ts';
-import { createCollection, deleteCollection, listCollections, updateCollection } from './collections.repo.ts';
+import { isUniqueViolation } from '../core/db/index.ts';
+import { createCollection, deleteCollection, getCollection, listCollections, updateCollection } from './collections.repo.ts';
 import { addDocument, reindexDocument, removeDocument, startModelChange } from './documents.ts';
 import { getDocument, listChunks, listDocuments, listVersions } from './documents.repo.ts';
 import { listGaps, setGapStatus } from './gaps.repo.ts';
@@ -92,11 +93,16 @@ export function kbRoutes(deps: KbDeps): Router {
     const who = authorize(res, 'kb:write');
     const { id } = parse(Id('collection'), req.params, 'collection id');
     const input = parse(Collection.partial(), req.body, 'collection');
-    const updated = await deps.db.transaction(async (tx) => {
-      const c = await updateCollection(tx, who.workspaceId, id, input);
-      if (c) await audit(tx, who, 'collection.updated', { type: 'collection', id, details: input });
-      return c;
-    });
+    const updated = await deps.db
+      .transaction(async (tx) => {
+        const c = await updateCollection(tx, who.workspaceId, id, input);
+        if (c) await audit(tx, who, 'collection.updated', { type: 'collection', id, details: input });
+        return c;
+      })
+      .catch((err: unknown) => {
+        if (isUniqueViolation(err)) throw new AppError('conflict', `A collection named "${input.name}" already exists. Choose another name.`);
+        throw err;
+      });
     if (!updated) throw notFound('collection', id);
     res.json({ collection: updated });
   });
@@ -164,6 +170,7 @@ export function kbRoutes(deps: KbDeps): Router {
     const { id } = parse(Id('document'), req.params, 'document id');
     const input = parse(UpdateDocument, req.body, 'document');
     const doc = await deps.db.transaction(async (tx) => {
+      if (input.collectionId && !(await getCollection(tx, who.workspaceId, input.collectionId))) throw notFound('collection', input.collectionId);
       const { rowCount } = await tx.query(
         `UPDATE documents SET tags = COALESCE($3, tags),
                 collection_id = COALESCE((SELECT id FROM kb_collections WHERE workspace_id = $1 AND id = $4), collection_id),
@@ -175,7 +182,6 @@ export function kbRoutes(deps: KbDeps): Router {
       await audit(tx, who, 'document.updated', { type: 'document', id, details: input });
       return getDocument(tx, who.workspaceId, id);
     });
-    if (input.collectionId && doc?.collectionId !== input.collectionId) throw notFound('collection', input.collectionId);
     res.json({ document: doc });
   });
 

@@ -4,7 +4,7 @@
 import type { Queryable } from '../core/db/index.ts';
 import { sha256 } from '../core/secrets.ts';
 
-export type ModelStatus = 'building' | 'active' | 'retired';
+export type ModelStatus = 'building' | 'active' | 'retired' | 'failed';
 export type EmbeddingModelRow = {
   model: string;
   dimensions: number;

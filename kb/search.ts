@@ -73,12 +73,39 @@ export const RRF_K = 10;
 export const RRF_WEIGHTS = { vector: 1, text: 0.3 };
 const CANDIDATES = 50;
 
-/** OR-query of the message's words for to_tsquery; PostgreSQL stems and drops stop words itself. */
-export function toTsQuery(query: string): string | null {
+/** The message's distinct words as to_tsquery accepts them (PostgreSQL stems and drops stop words itself). */
+export function queryWords(query: string): string[] {
   const ws = words(searchableText(query))
-    .map((w) => w.replace(/[^\p{L}\p{N}]/gu, ''))
+    .map((w) => w.replace(/[^\p{L}\p{M}\p{N}]/gu, ''))
     .filter((w) => w.length > 1 || /[\u3400-\u9fff]/u.test(w));
-  return ws.length ? [...new Set(ws)].join(' | ') : null;
+  return [...new Set(ws)];
+}
+
+/** OR-query of the message's words for to_tsquery. */
+export function toTsQuery(query: string): string | null {
+  const ws = queryWords(query);
+  return ws.length ? ws.join(' | ') : null;
+}
+
+// A long question ORs many words; the most common ones match a large share of the knowledge base and make
+// PostgreSQL rank thousands of rows for almost no signal. Words in more than this share of chunks are dropped
+// (BM25 gives them near-zero weight anyway), keeping at least MIN_TEXT_WORDS and at most MAX_TEXT_WORDS, rarest first.
+const COMMON_SHARE = 0.1;
+const MIN_TEXT_WORDS = 3;
+const MAX_TEXT_WORDS = 10;
+
+async function selectiveTsQuery(q: Queryable, workspaceId: string, query: string): Promise<string | null> {
+  const ws = queryWords(query);
+  if (ws.length <= MIN_TEXT_WORDS) return ws.length ? ws.join(' | ') : null;
+  const stemOf = new Map(ws.map((w) => [w, terms(w)[0] ?? w]));
+  const stats = await termStats(q, workspaceId, [...new Set(stemOf.values())]);
+  const n = Math.max(stats.chunks, 1);
+  const ranked = ws
+    .filter((w) => terms(w).length > 0) // stop words never help
+    .map((w) => ({ w, df: stats.df.get(stemOf.get(w)!) ?? 0 }))
+    .sort((a, b) => a.df - b.df);
+  const kept = ranked.filter((r, i) => i < MIN_TEXT_WORDS || r.df / n <= COMMON_SHARE).slice(0, MAX_TEXT_WORDS);
+  return kept.length ? kept.map((r) => r.w).join(' | ') : ws.join(' | ');
 }
 
 /**
@@ -139,7 +166,7 @@ async function vectorHits(deps: SearchDeps, tx: Queryable, input: SearchInput): 
 }
 
 async function textHits(tx: Queryable, input: SearchInput): Promise<Hit[]> {
-  const tsq = toTsQuery(input.query);
+  const tsq = await selectiveTsQuery(tx, input.workspaceId, input.query);
   if (!tsq) return [];
   // The query's own language (when it can be told) stems its words; 'simple' matches exact words in any language.
   const config = tsConfigFor(detectLanguage(input.query, 'en'));

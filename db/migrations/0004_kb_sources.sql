@@ -39,6 +39,7 @@ ALTER TABLE chunks
   ADD COLUMN kind      text NOT NULL DEFAULT 'text',  -- text | list | table | faq | code
   ADD COLUMN location  jsonb NOT NULL DEFAULT '{}'::jsonb,
   ADD COLUMN ts_config text NOT NULL DEFAULT 'english',
+  ADD COLUMN terms     text[] NOT NULL DEFAULT '{}', -- distinct stemmed terms counted in kb_term_stats for this chunk
   ADD COLUMN tsv       tsvector;
 UPDATE chunks SET tsv = to_tsvector('english'::regconfig, heading || ' ' || text);
 ALTER TABLE chunks ALTER COLUMN tsv SET NOT NULL;
@@ -51,7 +52,7 @@ CREATE TABLE kb_embedding_models (
   workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
   model        text NOT NULL,
   dimensions   int NOT NULL CHECK (dimensions BETWEEN 1 AND 2000), -- HNSW on vector supports up to 2,000
-  status       text NOT NULL CHECK (status IN ('building', 'active', 'retired')),
+  status       text NOT NULL CHECK (status IN ('building', 'active', 'retired', 'failed')),
   progress     jsonb NOT NULL DEFAULT '{}'::jsonb,
   created_at   timestamptz NOT NULL DEFAULT now(),
   activated_at timestamptz,
@@ -64,12 +65,14 @@ CREATE UNIQUE INDEX kb_embedding_models_one_active ON kb_embedding_models (works
 CREATE INDEX chunk_embeddings_lex1024_hnsw ON chunk_embeddings
   USING hnsw ((embedding::vector(1024)) vector_cosine_ops) WHERE model = 'kefu-lexical-1024';
 
--- Document frequencies of stemmed terms per workspace, kept in step with chunks by replaceChunks. The local embedder
--- weights query terms by IDF from here, so common words ("account", "help") count for less than rare ones.
+-- Document frequencies of stemmed terms per workspace, kept in step with chunks by replaceChunks/deleteDocument
+-- (which subtract exactly the terms a chunk recorded in chunks.terms). The local embedder weights query terms by IDF
+-- from here, so common words ("account", "help") count for less than rare ones; full-text search drops the most
+-- common words of a long question. Chunks from before this migration have no terms recorded and are not counted.
 CREATE TABLE kb_term_stats (
   workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
   term         text NOT NULL,
-  df           int NOT NULL, -- kept >= 0 by replaceChunks/deleteDocument
+  df           int NOT NULL CHECK (df >= 0),
   PRIMARY KEY (workspace_id, term)
 );
 CREATE TABLE kb_stats (
