@@ -155,6 +155,7 @@ describe('uploads', () => {
     const outcome = async (name: string) => settled(accepted.get(name)!.document.id);
     expect((await outcome('good.md')).status).toBe('ready');
     expect((await outcome('misnamed.docx')).status).toBe('ready');
+    expect((await outcome('latin1.txt')).status).toBe('ready');
     const latin = await chunksOf(accepted.get('latin1.txt')!.document.id);
     expect(latin[0]!.text).toContain('Café crème brûlée');
     const corrupt = await outcome('corrupt.pdf');

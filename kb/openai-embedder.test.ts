@@ -29,3 +29,33 @@ describe('openAiEmbedder', () => {
     expect(scope.isDone()).toBe(true);
   });
 });
+
+describe('openAiEmbedder batching and retries', () => {
+  const reply = (n: number) => ({
+    object: 'list',
+    model: 'text-embedding-3-small',
+    data: Array.from({ length: n }, (_, i) => ({ object: 'embedding', index: i, embedding: b64([i, 1]) })),
+    usage: { prompt_tokens: n, total_tokens: n },
+  });
+
+  it('splits texts into request-sized batches and keeps their order', async () => {
+    const sizes: number[] = [];
+    const record = (body: { input: string[] }) => (sizes.push(body.input.length), true);
+    const scope = nock('http://llm.test')
+      .post('/v1/embeddings', record).reply(200, reply(2))
+      .post('/v1/embeddings', record).reply(200, reply(2))
+      .post('/v1/embeddings', record).reply(200, reply(1));
+    const embedder = openAiEmbedder({ apiKey: 'sk-test', baseUrl: 'http://llm.test/v1', model: 'text-embedding-3-small', batchSize: 2 });
+    const vectors = await embedder.embed(['a', 'b', 'c', 'd', 'e']);
+    expect(sizes).toEqual([2, 2, 1]);
+    expect(vectors).toHaveLength(5);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('retries a failed request with backoff instead of failing the document', async () => {
+    const scope = nock('http://llm.test').post('/v1/embeddings').reply(500, { error: { message: 'overloaded' } }).post('/v1/embeddings').reply(200, reply(1));
+    const embedder = openAiEmbedder({ apiKey: 'sk-test', baseUrl: 'http://llm.test/v1', model: 'text-embedding-3-small', maxRetries: 2 });
+    expect(await embedder.embedQuery('refund')).toEqual([0, 1]);
+    expect(scope.isDone()).toBe(true);
+  }, 20_000);
+});

@@ -88,10 +88,13 @@ export function toTsQuery(query: string): string | null {
 }
 
 // A long question ORs many words; the most common ones match a large share of the knowledge base and make
-// PostgreSQL rank thousands of rows for almost no signal. Words in more than this share of chunks are dropped
-// (BM25 gives them near-zero weight anyway), keeping at least MIN_TEXT_WORDS and at most MAX_TEXT_WORDS, rarest first.
+// PostgreSQL rank thousands of rows for almost no signal. Rarest first, words are kept while they are in at most
+// COMMON_SHARE of the chunks (BM25 gives common words near-zero weight anyway) and their chunks add up to at most
+// MATCH_BUDGET, which bounds the ranking work however large the knowledge base grows; the MIN_TEXT_WORDS rarest
+// always stay, and at most MAX_TEXT_WORDS.
 const COMMON_SHARE = 0.1;
-const MIN_TEXT_WORDS = 3;
+const MATCH_BUDGET = 3000;
+const MIN_TEXT_WORDS = 2;
 const MAX_TEXT_WORDS = 10;
 
 async function selectiveTsQuery(q: Queryable, workspaceId: string, query: string): Promise<string | null> {
@@ -104,7 +107,14 @@ async function selectiveTsQuery(q: Queryable, workspaceId: string, query: string
     .filter((w) => terms(w).length > 0) // stop words never help
     .map((w) => ({ w, df: stats.df.get(stemOf.get(w)!) ?? 0 }))
     .sort((a, b) => a.df - b.df);
-  const kept = ranked.filter((r, i) => i < MIN_TEXT_WORDS || r.df / n <= COMMON_SHARE).slice(0, MAX_TEXT_WORDS);
+  const kept: typeof ranked = [];
+  let matched = 0;
+  for (const r of ranked) {
+    if (kept.length >= MAX_TEXT_WORDS) break;
+    if (kept.length >= MIN_TEXT_WORDS && (r.df / n > COMMON_SHARE || matched + r.df > MATCH_BUDGET)) break;
+    kept.push(r);
+    matched += r.df;
+  }
   return kept.length ? kept.map((r) => r.w).join(' | ') : ws.join(' | ');
 }
 
@@ -189,54 +199,55 @@ async function textHits(tx: Queryable, input: SearchInput): Promise<Hit[]> {
 export async function searchKb(deps: SearchDeps, input: SearchInput): Promise<Passage[]> {
   const limit = input.limit ?? 5;
   const mode = input.mode ?? 'hybrid';
-  return deps.db.transaction(async (tx) => {
-    const byVector = mode === 'text' ? [] : await vectorHits(deps, tx, input);
-    const byText = mode === 'vector' ? [] : await textHits(tx, input);
+  // The two searches run at once on separate connections (the vector one in a transaction for its SET LOCALs).
+  const [byVector, byText] = await Promise.all([
+    mode === 'text' ? [] : deps.db.transaction((tx) => vectorHits(deps, tx, input)),
+    mode === 'vector' ? [] : textHits(deps.db, input),
+  ]);
 
-    type Fused = { score: number; similarity: number | null; textRank: number | null; ranks: Passage['ranks'] };
-    const fused = new Map<string, Fused>();
-    const entry = (id: string): Fused => {
-      let f = fused.get(id);
-      if (!f) fused.set(id, (f = { score: 0, similarity: null, textRank: null, ranks: { vector: null, text: null } }));
-      return f;
-    };
-    byVector.forEach((h, i) => {
-      const f = entry(h.id);
-      f.score += RRF_WEIGHTS.vector / (RRF_K + i + 1);
-      f.similarity = h.value;
-      f.ranks.vector = i + 1;
-    });
-    byText.forEach((h, i) => {
-      const f = entry(h.id);
-      f.score += RRF_WEIGHTS.text / (RRF_K + i + 1);
-      f.textRank = h.value;
-      f.ranks.text = i + 1;
-    });
-    const pool = deps.rerank ? Math.max(limit * 4, 20) : limit;
-    const top = [...fused.entries()].sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)).slice(0, pool);
-    if (top.length === 0) return [];
-
-    const { rows } = await tx.query<Omit<Passage, keyof Fused | 'chunkId' | 'rerankScore'> & { id: string }>(
-      `SELECT c.id, c.document_id AS "documentId", d.title AS "documentTitle", c.version AS "documentVersion",
-              d.collection_id AS "collectionId", d.source_ref AS "sourceRef", d.language, c.heading_path AS "headingPath",
-              c.text, c.kind, c.location
-         FROM chunks c JOIN documents d ON d.id = c.document_id
-        WHERE c.workspace_id = $1 AND c.id = ANY($2::uuid[])`,
-      [input.workspaceId, top.map(([id]) => id)],
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    let passages: Passage[] = top.flatMap(([id, s]) => {
-      const r = byId.get(id);
-      if (!r) return [];
-      const { id: _id, ...rest } = r;
-      return [{ chunkId: id, ...rest, ...s, rerankScore: null }];
-    });
-    if (deps.rerank) {
-      const scores = await deps.rerank(input.query, passages);
-      passages = passages
-        .map((p) => ({ ...p, rerankScore: scores.get(p.chunkId) ?? null }))
-        .sort((a, b) => (b.rerankScore ?? -Infinity) - (a.rerankScore ?? -Infinity) || b.score - a.score);
-    }
-    return passages.slice(0, limit);
+  type Fused = { score: number; similarity: number | null; textRank: number | null; ranks: Passage['ranks'] };
+  const fused = new Map<string, Fused>();
+  const entry = (id: string): Fused => {
+    let f = fused.get(id);
+    if (!f) fused.set(id, (f = { score: 0, similarity: null, textRank: null, ranks: { vector: null, text: null } }));
+    return f;
+  };
+  byVector.forEach((h, i) => {
+    const f = entry(h.id);
+    f.score += RRF_WEIGHTS.vector / (RRF_K + i + 1);
+    f.similarity = h.value;
+    f.ranks.vector = i + 1;
   });
+  byText.forEach((h, i) => {
+    const f = entry(h.id);
+    f.score += RRF_WEIGHTS.text / (RRF_K + i + 1);
+    f.textRank = h.value;
+    f.ranks.text = i + 1;
+  });
+  const pool = deps.rerank ? Math.max(limit * 4, 20) : limit;
+  const top = [...fused.entries()].sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)).slice(0, pool);
+  if (top.length === 0) return [];
+
+  const { rows } = await deps.db.query<Omit<Passage, keyof Fused | 'chunkId' | 'rerankScore'> & { id: string }>(
+    `SELECT c.id, c.document_id AS "documentId", d.title AS "documentTitle", c.version AS "documentVersion",
+            d.collection_id AS "collectionId", d.source_ref AS "sourceRef", d.language, c.heading_path AS "headingPath",
+            c.text, c.kind, c.location
+       FROM chunks c JOIN documents d ON d.id = c.document_id
+      WHERE c.workspace_id = $1 AND c.id = ANY($2::uuid[])`,
+    [input.workspaceId, top.map(([id]) => id)],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  let passages: Passage[] = top.flatMap(([id, s]) => {
+    const r = byId.get(id);
+    if (!r) return [];
+    const { id: _id, ...rest } = r;
+    return [{ chunkId: id, ...rest, ...s, rerankScore: null }];
+  });
+  if (deps.rerank) {
+    const scores = await deps.rerank(input.query, passages);
+    passages = passages
+      .map((p) => ({ ...p, rerankScore: scores.get(p.chunkId) ?? null }))
+      .sort((a, b) => (b.rerankScore ?? -Infinity) - (a.rerankScore ?? -Infinity) || b.score - a.score);
+  }
+  return passages.slice(0, limit);
 }
