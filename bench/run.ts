@@ -2,8 +2,9 @@
 // embedder as a baseline) and retrieval latency at scale, on PostgreSQL and on the embedded database.
 // Results print as tables and are written to bench/results/latest.json. Options (environment):
 //   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_REDIS_URL (default redis://127.0.0.1:6379)
-//   BENCH_PARTS=ingest,quality,latency (default all)   BENCH_SIZES=10000,100000   BENCH_EMBEDDED=1 (default 1)
-import { mkdir, writeFile } from 'node:fs/promises';
+//   BENCH_PARTS=ingest,quality,latency (default all)   BENCH_SIZES=10000,100000 (PostgreSQL)
+//   BENCH_EMBEDDED_SIZES=10000,100000 (the embedded database; empty to skip)   BENCH_POSTGRES=0 to skip PostgreSQL latency
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchIngestAndQuality } from './retrieval.ts';
@@ -13,17 +14,21 @@ const parts = new Set((process.env.BENCH_PARTS ?? 'ingest,quality,latency').spli
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const embedded = process.env.BENCH_EMBEDDED !== '0';
+const embeddedSizes = (process.env.BENCH_EMBEDDED_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
+const postgres = process.env.BENCH_POSTGRES !== '0';
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
 const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };
 if (parts.has('ingest') || parts.has('quality')) results.retrieval = await benchIngestAndQuality({ databaseUrl: pgUrl, redisUrl, log, quality: parts.has('quality') });
 if (parts.has('latency')) {
-  results.latencyPostgres = await benchLatency({ databaseUrl: pgUrl, redisUrl, sizes, log, label: 'PostgreSQL 15 + pgvector (HNSW)' });
-  if (embedded) results.latencyEmbedded = await benchLatency({ sizes, log, label: 'embedded PGlite' });
+  if (postgres) results.latencyPostgres = await benchLatency({ databaseUrl: pgUrl, redisUrl, sizes, log, label: 'PostgreSQL 15 + pgvector (HNSW)' });
+  if (embeddedSizes.length) results.latencyEmbedded = await benchLatency({ sizes: embeddedSizes, log, label: 'embedded PGlite' });
 }
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 await mkdir(dir, { recursive: true });
-await writeFile(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-log(`\nwrote ${path.join(dir, 'latest.json')}`);
+// Parts run separately (BENCH_PARTS) update their own keys and keep the others' last results.
+const file = path.join(dir, 'latest.json');
+const previous = await readFile(file, 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => ({}));
+await writeFile(file, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
+log(`\nwrote ${file}`);
 process.exit(0);

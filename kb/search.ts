@@ -90,16 +90,16 @@ export function toTsQuery(query: string): string | null {
 // A long question ORs many words; the most common ones match a large share of the knowledge base and make
 // PostgreSQL rank thousands of rows for almost no signal. Rarest first, words are kept while they are in at most
 // COMMON_SHARE of the chunks (BM25 gives common words near-zero weight anyway) and their chunks add up to at most
-// MATCH_BUDGET, which bounds the ranking work however large the knowledge base grows; the MIN_TEXT_WORDS rarest
-// always stay, and at most MAX_TEXT_WORDS.
+// MATCH_BUDGET, which bounds the ranking work however large the knowledge base grows (ranking costs ~10 µs a row).
+// A question whose rarest word is already over the budget has nothing selective for full text to find: only the
+// vector search answers it.
 const COMMON_SHARE = 0.1;
-const MATCH_BUDGET = 3000;
-const MIN_TEXT_WORDS = 2;
+const MATCH_BUDGET = 1000;
 const MAX_TEXT_WORDS = 10;
 
 async function selectiveTsQuery(q: Queryable, workspaceId: string, query: string): Promise<string | null> {
   const ws = queryWords(query);
-  if (ws.length <= MIN_TEXT_WORDS) return ws.length ? ws.join(' | ') : null;
+  if (ws.length === 0) return null;
   const stemOf = new Map(ws.map((w) => [w, terms(w)[0] ?? w]));
   const stats = await termStats(q, workspaceId, [...new Set(stemOf.values())]);
   const n = Math.max(stats.chunks, 1);
@@ -111,11 +111,11 @@ async function selectiveTsQuery(q: Queryable, workspaceId: string, query: string
   let matched = 0;
   for (const r of ranked) {
     if (kept.length >= MAX_TEXT_WORDS) break;
-    if (kept.length >= MIN_TEXT_WORDS && (r.df / n > COMMON_SHARE || matched + r.df > MATCH_BUDGET)) break;
+    if (matched + r.df > MATCH_BUDGET || (kept.length > 0 && r.df / n > COMMON_SHARE)) break;
     kept.push(r);
     matched += r.df;
   }
-  return kept.length ? kept.map((r) => r.w).join(' | ') : ws.join(' | ');
+  return kept.length ? kept.map((r) => r.w).join(' | ') : null;
 }
 
 /**
@@ -182,13 +182,13 @@ async function textHits(tx: Queryable, input: SearchInput): Promise<Hit[]> {
   const config = tsConfigFor(detectLanguage(input.query, 'en'));
   const params: unknown[] = [input.workspaceId, tsq, config, CANDIDATES];
   const filters = filterSql(input.filters, params);
+  // Chunks only ever hold their document's indexed version (replaceChunks swaps them whole), so the ranking scans
+  // chunks alone; documents and collections are consulted once, as a semi-join, only when a filter needs them.
+  const scope = filters ? ` AND c.document_id IN (SELECT d.id FROM documents d JOIN kb_collections k ON k.id = d.collection_id WHERE d.workspace_id = $1${filters})` : '';
   const { rows } = await tx.query<{ id: string; rank: number }>(
     `SELECT c.id, ts_rank_cd(c.tsv, q.query, 32) AS rank
-       FROM (SELECT to_tsquery($3::regconfig, $2) || to_tsquery('simple', $2) AS query) q,
-            chunks c
-       JOIN documents d ON d.id = c.document_id AND d.indexed_version = c.version
-       JOIN kb_collections k ON k.id = d.collection_id
-      WHERE c.workspace_id = $1 AND c.tsv @@ q.query${filters}
+       FROM (SELECT to_tsquery($3::regconfig, $2) || to_tsquery('simple', $2) AS query) q, chunks c
+      WHERE c.workspace_id = $1 AND c.tsv @@ q.query${scope}
       ORDER BY rank DESC, c.id
       LIMIT $4`,
     params,
