@@ -66,7 +66,7 @@ describe('walking skeleton', () => {
     const reply = r.body.replies[0];
     expect(reply).toMatchObject({ sender: 'bot', replyToMessageId: r.body.message.id });
     expect(reply.body).toContain('24 months');
-    expect(reply.citations).toEqual([expect.objectContaining({ documentId, title: 'Zorblax warranty', headingPath: ['Warranty', 'How long the warranty lasts'] })]);
+    expect(reply.citations).toEqual([expect.objectContaining({ documentId, documentVersion: 1, title: 'Zorblax warranty', headingPath: ['Warranty', 'How long the warranty lasts'], location: expect.objectContaining({ anchor: 'how-long-the-warranty-lasts' }) })]);
     expect(r.body.conversation.status).toBe('bot');
 
     const turn = await api.deps.db.query<{ decision: string; reason: string; confidence: number }>('SELECT decision, reason, confidence FROM bot_turns WHERE message_id = $1', [r.body.message.id]);

@@ -38,7 +38,7 @@ export async function answerMessage(deps: BotDeps, input: AnswerInput): Promise<
           conversationId: input.conversationId,
           sender: 'bot',
           body: extract.text,
-          citations: extract.used.map((c) => ({ documentId: c.documentId, chunkId: c.chunkId, title: c.documentTitle, headingPath: c.headingPath })),
+          citations: extract.used.map((c) => ({ documentId: c.documentId, documentVersion: c.documentVersion, chunkId: c.chunkId, title: c.documentTitle, headingPath: c.headingPath, location: c.location, sourceRef: c.sourceRef })),
           confidence: confidence.score,
           replyToMessageId: input.messageId,
         });

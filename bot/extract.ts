@@ -31,11 +31,11 @@ export function confidenceOf(question: string, candidates: readonly Candidate[],
   return best;
 }
 
-export type Extract = { text: string; used: Candidate[] };
+export type Extract<C extends Candidate = Candidate> = { text: string; used: C[] };
 
-export function extractAnswer(question: string, candidates: readonly Candidate[], termsOf: TermFn, sentencesOf: SentenceFn, maxSentences = 2): Extract | null {
+export function extractAnswer<C extends Candidate>(question: string, candidates: readonly C[], termsOf: TermFn, sentencesOf: SentenceFn, maxSentences = 2): Extract<C> | null {
   const qt = new Set(termsOf(question));
-  type Scored = { sentence: string; score: number; cand: Candidate; index: number; order: number };
+  type Scored = { sentence: string; score: number; cand: C; index: number; order: number };
   const scored: Scored[] = [];
   candidates.slice(0, 3).forEach((cand, ci) => {
     sentencesOf(cand.text).forEach((sentence, index) => {
