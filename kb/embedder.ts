@@ -6,7 +6,7 @@
 // batched, retried with exponential backoff and throttled to a request rate.
 import { OpenAIEmbeddings } from '@langchain/openai';
 import pThrottle from 'p-throttle';
-import { isCjk, terms, words, STOPWORDS } from './text.ts';
+import { isCjk, termOf, terms, words } from './text.ts';
 
 /** Optional per-query information an embedder may use; OpenAI-compatible models ignore it. */
 export type QueryContext = {
@@ -64,16 +64,14 @@ function features(text: string): Map<string, Feature> {
     if (f) f.count += 1;
     else out.set(key, { weight, count: 1, terms: source });
   };
-  const ts = terms(text);
-  ts.forEach((t, i) => {
-    put(`w:${t}`, 1, [t]);
-    const next = ts[i + 1];
-    if (next) put(`b:${t} ${next}`, PAIR_WEIGHT, [t, next]);
-  });
+  // One pass over the words: unigrams and pairs of stemmed terms, and character n-grams of each word.
+  let prev: string | null = null;
   for (const w of words(text)) {
-    if (STOPWORDS.has(w)) continue;
-    const stem = terms(w)[0];
-    if (!stem) continue;
+    const stem = termOf(w);
+    if (stem === null) continue;
+    put(`w:${stem}`, 1, [stem]);
+    if (prev !== null) put(`b:${prev} ${stem}`, PAIR_WEIGHT, [prev, stem]);
+    prev = stem;
     if (isCjk(w)) {
       // Chinese/Japanese words: characters and character pairs, so a differently segmented query still meets them.
       const chars = [...w];
@@ -84,9 +82,9 @@ function features(text: string): Map<string, Feature> {
     }
     if (w.length < 4) continue;
     const padded = `^${w}$`;
-    const grams: string[] = [];
-    for (let n = 3; n <= 4; n++) for (let j = 0; j + n <= padded.length; j++) grams.push(padded.slice(j, j + n));
-    for (const g of grams) put(`c:${g}`, CHAR_WEIGHT / Math.sqrt(grams.length), [stem]);
+    const count = padded.length - 2 + padded.length - 3; // 3-grams + 4-grams
+    const weight = CHAR_WEIGHT / Math.sqrt(count);
+    for (let n = 3; n <= 4; n++) for (let j = 0; j + n <= padded.length; j++) put(`c:${padded.slice(j, j + n)}`, weight, [stem]);
   }
   return out;
 }
@@ -101,7 +99,8 @@ function hashVector(feats: Map<string, Feature>, dims: number, weightOf: (f: Fea
   let norm = 0;
   for (const v of vec) norm += v * v;
   norm = Math.sqrt(norm);
-  return Array.from(vec, (v) => (norm === 0 ? 0 : Number((v / norm).toFixed(6))));
+  // Rounded to 6 decimals: the same text gives the same stored vector on every platform.
+  return Array.from(vec, (v) => (norm === 0 ? 0 : Math.round((v / norm) * 1e6) / 1e6));
 }
 
 /** Passage vector: sublinear term frequency, no corpus statistics (so stored vectors never go stale). */

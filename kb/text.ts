@@ -29,16 +29,29 @@ export function words(text: string): string[] {
 
 export const isCjk = (word: string): boolean => CJK.test(word);
 
+// Stemming is the hot path of indexing and embedding; a bounded memo makes repeated words (most of them) free.
+const stems = new Map<string, string>();
+const STEM_CACHE_MAX = 100_000;
+
+/** The topic term of one lower-cased word: null for stop words and stray letters; CJK words kept whole. */
+export function termOf(w: string): string | null {
+  if (isCjk(w)) return w;
+  if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w))) return null;
+  let stem = stems.get(w);
+  if (stem === undefined) {
+    stem = porter.stem(w);
+    if (stems.size >= STEM_CACHE_MAX) stems.clear();
+    stems.set(w, stem);
+  }
+  return stem;
+}
+
 /** Topic terms: words without stop words, English words stemmed; CJK words kept whole. */
 export function terms(text: string): string[] {
   const out: string[] = [];
   for (const w of words(text)) {
-    if (isCjk(w)) {
-      out.push(w);
-      continue;
-    }
-    if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
-    out.push(porter.stem(w));
+    const t = termOf(w);
+    if (t !== null) out.push(t);
   }
   return out;
 }
