@@ -157,9 +157,12 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
  * as their active one, so search keeps working, and start building the current default beside it.
  */
 async function upgradeLegacyEmbeddings(deps: IngestionDeps): Promise<void> {
+  // Runs at every start, so it must stay cheap: only workspaces without any model row are looked at (all of them get
+  // one with their first indexed document), and for each one chunk answers whether it has legacy vectors.
   const { rows } = await deps.db.query<{ workspace_id: string }>(
-    `SELECT DISTINCT e.workspace_id FROM chunk_embeddings e
-      WHERE e.model = $1 AND NOT EXISTS (SELECT 1 FROM kb_embedding_models m WHERE m.workspace_id = e.workspace_id)`,
+    `SELECT w.id AS workspace_id FROM workspaces w
+      WHERE NOT EXISTS (SELECT 1 FROM kb_embedding_models m WHERE m.workspace_id = w.id)
+        AND EXISTS (SELECT 1 FROM chunks c JOIN chunk_embeddings e ON e.chunk_id = c.id AND e.model = $1 WHERE c.workspace_id = w.id)`,
     [LEGACY_LOCAL_MODEL],
   );
   for (const { workspace_id: workspaceId } of rows) {

@@ -7,7 +7,7 @@ import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { chunkBlocks, DEFAULT_CHUNKING, importDatasetRow, parseDocument } from '../ingestion/index.ts';
 import { cosine, idfWeights, legacyLocalEmbedder, localEmbed, localEmbedQuery, passageText, searchKb, type SearchMode } from '../kb/index.ts';
-import { loadSet, rankMetrics, RETRIEVAL_SETS, type CaseRow } from './datasets.ts';
+import { loadSet, percentile, rankMetrics, RETRIEVAL_SETS, type CaseRow } from './datasets.ts';
 
 type Log = (s: string) => void;
 const fmt = (x: number) => (x * 100).toFixed(1).padStart(5);
@@ -109,8 +109,7 @@ export async function benchIngestAndQuality(opts: { databaseUrl: string; redisUr
           results.push({ ranked, gold: c.gold_doc_ids });
         }
         const r = rankMetrics(results);
-        times.sort((a, b) => a - b);
-        const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+        const p = (q: number) => percentile(times, q * 100);
         log(`  ${''.padEnd(set.name.length)}  ${''.padEnd(cases.length.toString().length)}                   ${m.name.padEnd(9)} ${fmt(r.hit1)}  ${fmt(r.hit5)}  ${fmt(r.hit10)}  ${fmt(r.mrr)}  ${p(0.5).toFixed(1).padStart(6)}  ${p(0.95).toFixed(1).padStart(6)}`);
         quality[m.mode] = { ...r, p50ms: p(0.5), p95ms: p(0.95) };
       }

@@ -2,13 +2,11 @@
 // its URL (re-crawling adds versions only for pages that changed). Progress and per-page errors are kept on the
 // kb_imports row and sent live. A retried or restarted job crawls again; unchanged pages are skipped by hash.
 import { UnrecoverableError, type Job } from '../core/jobs.ts';
-import { addDocument, detectLanguage } from '../kb/index.ts';
 import { crawl, type CrawlEvent } from './fetch/index.ts';
 import { getImport } from './imports.ts';
 import type { IngestionDeps } from './index.ts';
 import { ImportJob } from './jobs.ts';
-import { ParseError } from './parse/types.ts';
-import { prepareFile } from './sources.ts';
+import { importFile } from './sources.ts';
 
 const EXT_BY_TYPE: Record<string, string> = {
   'text/html': 'html',
@@ -78,24 +76,19 @@ export async function processImport(deps: IngestionDeps, job: Job): Promise<'don
         counts.pages += 1;
         try {
           const filename = filenameForUrl(ev.url, ev.contentType);
-          const prepared = await prepareFile(ev.bytes, filename, ev.contentType, deps.parseLimits?.maxBytes ?? 25 * 1024 * 1024);
-          const result = await addDocument(deps, who, {
-            title: filename.replace(/\.[^.]+$/, ''),
+          const result = await importFile(deps, who, {
+            filename,
+            bytes: ev.bytes,
+            declaredMime: ev.contentType,
             collectionId: imp.collectionId,
             source: imp.kind === 'url' ? 'url' : 'crawl',
             sourceKey: `url:${ev.url}`,
             sourceRef: ev.url,
-            mime: prepared.mime,
-            format: prepared.format,
-            body: prepared.body,
-            raw: prepared.raw,
-            filename,
-            language: prepared.body ? (detectLanguage(prepared.body.slice(0, 4000)) ?? undefined) : undefined,
             tags: imp.params.tags,
           });
           counts[result.outcome] += 1;
         } catch (err) {
-          fail(ev.url, err instanceof ParseError || err instanceof Error ? err.message : String(err));
+          fail(ev.url, err instanceof Error ? err.message : String(err));
         }
         await save('running', 'fetching');
       }

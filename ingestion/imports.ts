@@ -6,11 +6,7 @@ import { audit } from '../core/audit.ts';
 import { AppError } from '../core/errors.ts';
 import { requestJob } from '../core/outbox.ts';
 import { ensureCollection } from '../kb/index.ts';
-import dns from 'node:dns';
-import net from 'node:net';
-import { addressRange, describeRange, isAllowedHost, stripBrackets } from './fetch/address.ts';
-import { blockedAddress, FetchError } from './fetch/errors.ts';
-import type { FetchPolicy } from './fetch/index.ts';
+import { FetchError, precheckUrl, type FetchPolicy } from './fetch/index.ts';
 import type { IngestionDeps } from './index.ts';
 import { IMPORT_QUEUE, importJobId } from './jobs.ts';
 
@@ -28,42 +24,14 @@ export type ImportRow = {
 };
 const COLUMNS = `id, kind, params, status, progress, error, created_at AS "createdAt", finished_at AS "finishedAt"`;
 
-/** Checks the URL's form before queueing; the address itself is checked at fetch time (on every redirect too). */
-export function checkUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new AppError('invalid_request', `"${raw}" is not a URL. Give a full address such as https://help.example.com/.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AppError('invalid_request', `Only http and https addresses can be imported, not ${url.protocol}`);
-  if (url.username || url.password) throw new AppError('invalid_request', 'Remove the user name and password from the address; Kefu imports public pages only.');
-  return url;
-}
-
-/**
- * Refuses at once, before anything is stored, a URL whose host is or resolves to a non-public address. The fetcher
- * checks again at connect time (and on every redirect), so this is for a quick, clear answer, not the guard itself.
- */
-export async function checkAddress(url: URL, policy: FetchPolicy): Promise<void> {
-  if (policy.allowPrivate || isAllowedHost(policy.allowHosts, url.hostname, url.port, url.protocol)) return;
-  const host = stripBrackets(url.hostname);
-  const literal = net.isIP(host) !== 0;
-  const addresses = literal ? [host] : await dns.promises.lookup(host, { all: true }).then((all) => all.map((a) => a.address), () => []);
-  for (const address of addresses) {
-    const range = addressRange(address);
-    if (range !== 'unicast') throw blockedAddress(literal ? url.toString() : host, address, describeRange(range), literal);
-  }
-}
-
 export async function startImport(
   deps: IngestionDeps,
   who: Actor,
   input: { kind: ImportKind; url: string; maxDepth: number; maxPages: number; collection?: string; tags?: string[] },
 ): Promise<ImportRow> {
-  const url = checkUrl(input.url);
+  let url: URL;
   try {
-    await checkAddress(url, deps.fetchPolicy);
+    url = await precheckUrl(input.url, deps.fetchPolicy);
   } catch (err) {
     if (err instanceof FetchError) throw new AppError('invalid_request', err.message, { details: { reason: err.code } });
     throw err;

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
 import { eventually, testConfig, uniqueSlug } from '../test/services.ts';
-import { recordGap, searchKb } from './index.ts';
+import type { Job } from '../core/jobs.ts';
+import { processReindex, recordGap, searchKb, type Embedder } from './index.ts';
 
 let api: TestApi;
 let ws: TestWorkspace;
@@ -206,6 +207,26 @@ describe('embedding models', () => {
     const { rows } = await api.deps.db.query(`SELECT model, count(*)::int AS n FROM chunk_embeddings WHERE workspace_id = $1 GROUP BY model`, [other.id]);
     expect(rows).toEqual([{ model: 'local-hash-384', n: 1 }]);
     const hits = (await call(api.url, `/api/kb/search?q=${encodeURIComponent('free returns')}&mode=vector`, { token })).body.passages;
+    expect(hits[0].documentId).toBe(doc.body.document.id);
+  });
+});
+
+describe('a model build that cannot finish', () => {
+  it('is marked failed with the reason, and search stays on the active model', async () => {
+    const other = await createTestWorkspace(api.deps, uniqueSlug('broken'));
+    const token = await login(api.url, other.users.kb_manager.email, other.users.kb_manager.password);
+    const doc = await call(api.url, '/api/kb/documents', { token, body: { title: 'Exchanges', body: 'Exchanges are free within 14 days.' } });
+    await eventually(async () => (await call(api.url, `/api/kb/documents/${doc.body.document.id}`, { token })).body.document.status === 'ready', 'indexing');
+    await api.deps.db.query(`INSERT INTO kb_embedding_models (workspace_id, model, dimensions, status) VALUES ($1, 'broken-model', 384, 'building')`, [other.id]);
+    const failing: Embedder = { model: 'broken-model', dimensions: 384, embed: async () => Promise.reject(new Error('quota exceeded')), embedQuery: async () => [] };
+    const deps = { ...api.deps, embedders: { defaultModel: api.deps.embedders.defaultModel, get: (m: string) => (m === 'broken-model' ? failing : api.deps.embedders.get(m)) } };
+    // The last attempt of the job.
+    const job = { data: { workspaceId: other.id, model: 'broken-model' }, attemptsMade: 4, opts: { attempts: 5 }, updateProgress: async () => undefined } as unknown as Job;
+    await expect(processReindex(deps, job)).rejects.toThrow(/quota exceeded/);
+    const models = (await call(api.url, '/api/kb/models', { token })).body.models as { model: string; status: string; progress: { error?: string } }[];
+    expect(models.find((m) => m.model === 'broken-model')).toMatchObject({ status: 'failed', progress: { error: expect.stringMatching(/quota exceeded/) } });
+    expect(models.find((m) => m.model === 'kefu-lexical-1024')?.status).toBe('active');
+    const hits = (await call(api.url, `/api/kb/search?q=${encodeURIComponent('free exchanges')}&mode=vector`, { token })).body.passages;
     expect(hits[0].documentId).toBe(doc.body.document.id);
   });
 });

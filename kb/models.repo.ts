@@ -3,6 +3,7 @@
 // gets embeddings for every chunk first, then one transaction retires the old model and activates the new one.
 import type { Queryable } from '../core/db/index.ts';
 import { sha256 } from '../core/secrets.ts';
+import { passageText } from './documents.repo.ts';
 
 export type ModelStatus = 'building' | 'active' | 'retired' | 'failed';
 export type EmbeddingModelRow = {
@@ -131,8 +132,8 @@ export async function ensureModelIndex(q: Queryable, model: string, dimensions: 
 
 /** Chunks of the workspace that have no vector for `model` yet (the reindex job's next batch). */
 export async function chunksMissingModel(q: Queryable, workspaceId: string, model: string, limit: number): Promise<{ id: string; text: string }[]> {
-  const { rows } = await q.query<{ id: string; text: string }>(
-    `SELECT c.id, concat_ws(E'\n', d.title, NULLIF(c.heading, ''), c.text) AS text
+  const { rows } = await q.query<{ id: string; title: string; headingPath: string[]; text: string }>(
+    `SELECT c.id, d.title, c.heading_path AS "headingPath", c.text
        FROM chunks c JOIN documents d ON d.id = c.document_id
       WHERE c.workspace_id = $1
         AND NOT EXISTS (SELECT 1 FROM chunk_embeddings e WHERE e.chunk_id = c.id AND e.model = $2)
@@ -140,7 +141,8 @@ export async function chunksMissingModel(q: Queryable, workspaceId: string, mode
       LIMIT $3`,
     [workspaceId, model, limit],
   );
-  return rows;
+  // The same passage text ingestion embeds, so both paths give a chunk the same vector.
+  return rows.map((r) => ({ id: r.id, text: passageText(r.title, r.headingPath, r.text) }));
 }
 
 export async function countChunks(q: Queryable, workspaceId: string, model?: string): Promise<number> {

@@ -39,6 +39,7 @@ export async function processReindex(deps: KbDeps, job: Job): Promise<'activated
 
 async function build(deps: KbDeps, job: Job, workspaceId: string, model: string, embedder: Embedder): Promise<'activated' | 'skipped'> {
   const total = await countChunks(deps.db, workspaceId);
+  let done = await countChunks(deps.db, workspaceId, model); // a resumed build starts from what is there
   for (;;) {
     const batch = await chunksMissingModel(deps.db, workspaceId, model, BATCH);
     if (batch.length === 0) {
@@ -53,8 +54,7 @@ async function build(deps: KbDeps, job: Job, workspaceId: string, model: string,
       return switched ? 'activated' : 'skipped';
     }
     const vectors = await embedder.embed(batch.map((c) => c.text));
-    await addEmbeddings(deps.db, workspaceId, model, batch.map((c, i) => ({ chunkId: c.id, embedding: vectors[i] ?? [] })));
-    const done = await countChunks(deps.db, workspaceId, model);
+    done += await addEmbeddings(deps.db, workspaceId, model, batch.map((c, i) => ({ chunkId: c.id, embedding: vectors[i] ?? [] })));
     const progress = { stage: 'embedding', done, total, percent: total ? Math.min(99, Math.round((done / total) * 100)) : 99 };
     await setBuildProgress(deps.db, workspaceId, model, progress);
     await job.updateProgress(progress);

@@ -97,11 +97,15 @@ const COMMON_SHARE = 0.1;
 const MATCH_BUDGET = 1000;
 const MAX_TEXT_WORDS = 10;
 
-async function selectiveTsQuery(q: Queryable, workspaceId: string, query: string): Promise<string | null> {
+type TermStats = Awaited<ReturnType<typeof termStats>>;
+
+/** The stemmed terms whose statistics a search needs: those of the question and of its full-text words. */
+const statTerms = (query: string): string[] => [...new Set([...terms(query), ...queryWords(query).flatMap((w) => terms(w).slice(0, 1))])];
+
+function selectiveTsQuery(query: string, stats: TermStats): string | null {
   const ws = queryWords(query);
   if (ws.length === 0) return null;
   const stemOf = new Map(ws.map((w) => [w, terms(w)[0] ?? w]));
-  const stats = await termStats(q, workspaceId, [...new Set(stemOf.values())]);
   const n = Math.max(stats.chunks, 1);
   const ranked = ws
     .filter((w) => terms(w).length > 0) // stop words never help
@@ -123,8 +127,10 @@ async function selectiveTsQuery(q: Queryable, workspaceId: string, query: string
  * by a power of 0.75 — full IDF let one rare word outweigh the rest of the question (tuned on the dev sets).
  */
 export async function idfWeights(q: Queryable, workspaceId: string, query: string): Promise<(term: string) => number> {
-  const ts = [...new Set(terms(query))];
-  const stats = await termStats(q, workspaceId, ts);
+  return idfFrom(await termStats(q, workspaceId, statTerms(query)));
+}
+
+function idfFrom(stats: TermStats): (term: string) => number {
   const n = Math.max(stats.chunks, 1);
   return (term) => {
     const df = stats.df.get(term) ?? 0;
@@ -147,11 +153,11 @@ function filterSql(filters: SearchFilters | undefined, params: unknown[]): strin
 
 type Hit = { id: string; value: number };
 
-async function vectorHits(deps: SearchDeps, tx: Queryable, input: SearchInput): Promise<Hit[]> {
+async function vectorHits(deps: SearchDeps, tx: Queryable, input: SearchInput, stats: TermStats): Promise<Hit[]> {
   const model = await activeModel(tx, input.workspaceId, deps.embedders.defaultModel);
   const embedder = deps.embedders.get(model);
   if (!embedder) throw new Error(`No embedder is configured for the workspace's model ${model}; configure it or run kefu reindex.`);
-  const ctx = embedder.model === model ? { termWeight: await idfWeights(tx, input.workspaceId, input.query) } : {};
+  const ctx = embedder.model === model ? { termWeight: idfFrom(stats) } : {};
   const vector = await embedder.embedQuery(input.query, ctx);
   if (!vector.some((v) => v !== 0)) return [];
   const dims = Math.trunc(embedder.dimensions); // integer and model literals: the partial HNSW index matches on them
@@ -175,8 +181,8 @@ async function vectorHits(deps: SearchDeps, tx: Queryable, input: SearchInput): 
   return rows.map((r) => ({ id: r.id, value: Number(r.similarity) }));
 }
 
-async function textHits(tx: Queryable, input: SearchInput): Promise<Hit[]> {
-  const tsq = await selectiveTsQuery(tx, input.workspaceId, input.query);
+async function textHits(tx: Queryable, input: SearchInput, stats: TermStats): Promise<Hit[]> {
+  const tsq = selectiveTsQuery(input.query, stats);
   if (!tsq) return [];
   // The query's own language (when it can be told) stems its words; 'simple' matches exact words in any language.
   const config = tsConfigFor(detectLanguage(input.query, 'en'));
@@ -199,10 +205,12 @@ async function textHits(tx: Queryable, input: SearchInput): Promise<Hit[]> {
 export async function searchKb(deps: SearchDeps, input: SearchInput): Promise<Passage[]> {
   const limit = input.limit ?? 5;
   const mode = input.mode ?? 'hybrid';
+  // One read of the term statistics serves both: IDF weights for the query vector, selectivity for full text.
+  const stats = await termStats(deps.db, input.workspaceId, statTerms(input.query));
   // The two searches run at once on separate connections (the vector one in a transaction for its SET LOCALs).
   const [byVector, byText] = await Promise.all([
-    mode === 'text' ? [] : deps.db.transaction((tx) => vectorHits(deps, tx, input)),
-    mode === 'vector' ? [] : textHits(deps.db, input),
+    mode === 'text' ? [] : deps.db.transaction((tx) => vectorHits(deps, tx, input, stats)),
+    mode === 'vector' ? [] : textHits(deps.db, input, stats),
   ]);
 
   type Fused = { score: number; similarity: number | null; textRank: number | null; ranks: Passage['ranks'] };

@@ -101,7 +101,16 @@ export function isAllowedHost(
 
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
-const systemResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
+/** The first address that is not public unicast, with its range; null when all are public. */
+export function firstBlocked(all: readonly { address: string }[]): { address: string; range: string } | null {
+  for (const a of all) {
+    const range = addressRange(a.address);
+    if (range !== 'unicast') return { address: a.address, range };
+  }
+  return null;
+}
+
+export const systemResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 export type GuardedLookup = (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
@@ -126,12 +135,10 @@ export function createGuardedLookup(resolve: Resolver = systemResolver): Guarded
           callback(err, '');
           return;
         }
-        for (const a of all) {
-          const range = addressRange(a.address);
-          if (range !== 'unicast') {
-            callback(blockedAddress(hostname, a.address, describeRange(range), false), '');
-            return;
-          }
+        const blocked = firstBlocked(all);
+        if (blocked) {
+          callback(blockedAddress(hostname, blocked.address, describeRange(blocked.range), false), '');
+          return;
         }
         if (options.all) callback(null, wanted);
         else callback(null, first.address, first.family);

@@ -2,7 +2,7 @@
 // Every connection passes an SSRF guard in the undici connector: only public unicast addresses unless the admin's
 // FetchPolicy allows private ones or trusts a host. The bytes go to ingestion/parse; nothing here parses documents
 // beyond the links, canonical URL and sitemap entries the crawler needs.
-export { DEFAULT_FETCH_POLICY, safeFetch } from './safe-fetch.ts';
+export { DEFAULT_FETCH_POLICY, precheckUrl, safeFetch } from './safe-fetch.ts';
 export type { FetchPolicy, FetchResult } from './safe-fetch.ts';
 export { FetchError } from './errors.ts';
 export type { FetchErrorCode } from './errors.ts';

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { Agent, buildConnector } from 'undici';
 import type { Dispatcher } from 'undici';
-import { addressRange, createGuardedLookup, describeRange, isAllowedHost, stripBrackets } from './address.ts';
+import { addressRange, createGuardedLookup, describeRange, firstBlocked, isAllowedHost, stripBrackets, systemResolver } from './address.ts';
 import type { Resolver } from './address.ts';
 import {
   blockedAddress,
@@ -216,6 +216,20 @@ export function checkTarget(raw: string, policy: FetchPolicy): URL {
     const range = addressRange(host);
     if (range !== 'unicast') throw blockedAddress(u.href, host, describeRange(range), true);
   }
+  return u;
+}
+
+/**
+ * checkTarget plus a DNS resolution of the host, for a quick refusal before anything is queued (an import request).
+ * Not the guard itself: the connector checks again at connect time, and on every redirect.
+ */
+export async function precheckUrl(raw: string, policy: FetchPolicy, resolve: Resolver = systemResolver): Promise<URL> {
+  const u = checkTarget(raw, policy);
+  const host = stripBrackets(u.hostname);
+  if (policy.allowPrivate || isAllowedHost(policy.allowHosts, u.hostname, u.port, u.protocol) || net.isIP(host) !== 0) return u;
+  const all = await resolve(host).catch(() => []); // an unknown host fails later, at fetch time, with its own message
+  const blocked = firstBlocked(all);
+  if (blocked) throw blockedAddress(host, blocked.address, describeRange(blocked.range), false);
   return u;
 }
 
