@@ -1,5 +1,5 @@
 // The composition root: the one place that knows every concrete implementation and wires modules together.
-import { answerMessage } from '../bot/index.ts';
+import { answerMessage, openAiChat, type AnswerOptions, type BotDeps, type ChatLlm } from '../bot/index.ts';
 import type { Config } from '../core/config.ts';
 import { openDb, type Db } from '../core/db/index.ts';
 import { createJobs, type Jobs } from '../core/jobs.ts';
@@ -41,10 +41,12 @@ export type Deps = {
   maxCrawlPages: number;
   maxFilesPerUpload: number;
   auth: Auth;
-  answerThreshold: number;
+  /** The chat model for generated answers; null: extractive answers (offline). */
+  llm: ChatLlm | null;
+  botDeps: BotDeps;
   jobsRequested: () => void;
   dbHealth: () => Promise<DbHealth>;
-  afterCustomerMessage: (m: CustomerMessage) => Promise<MessageRow[]>;
+  afterCustomerMessage: (m: CustomerMessage, opts?: AnswerOptions) => Promise<MessageRow[]>;
   requestHuman: (r: HandoffRequest) => Promise<HandoffResult>;
   issueVisitorToken: Auth['issueVisitorToken'];
   startWorkers: () => void;
@@ -82,7 +84,10 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
   const embedders = embedderRegistry(embedder, [local, legacyLocalEmbedder()]);
   const events = config.REDIS_URL ? createRedisEventBus({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, logger }) : createMemoryEventBus();
   const auth = createAuth({ db, config, secret: await loadSigningSecret(db, config) });
-  const answerThreshold = config.BOT_ANSWER_THRESHOLD;
+  const llm =
+    config.OPENAI_API_KEY && config.BOT_ANSWER_MODE === 'auto'
+      ? openAiChat({ apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, model: config.CHAT_MODEL, timeoutMs: config.LLM_TIMEOUT_MS })
+      : null;
   const fetchPolicy: FetchPolicy = {
     ...DEFAULT_FETCH_POLICY,
     allowPrivate: config.KB_FETCH_ALLOW_PRIVATE,
@@ -92,7 +97,7 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
   const parseLimits = { maxBytes: Math.round(config.KB_MAX_UPLOAD_MB * 1024 * 1024) };
   const jobsRequested = () => relay.poke();
 
-  const botDeps = { db, embedders, logger, answerThreshold };
+  const botDeps: BotDeps = { db, embedders, logger, llm, defaults: { answerThreshold: config.BOT_ANSWER_THRESHOLD, clarifyThreshold: config.BOT_CLARIFY_THRESHOLD } };
   const ingestionDeps: IngestionDeps = {
     db,
     embedders,
@@ -121,7 +126,8 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     maxCrawlPages: config.KB_CRAWL_MAX_PAGES,
     maxFilesPerUpload: config.KB_MAX_FILES_PER_UPLOAD,
     auth,
-    answerThreshold,
+    llm,
+    botDeps,
     jobsRequested,
     async dbHealth() {
       const started = Date.now();
@@ -132,7 +138,7 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
         return { ok: false, kind: db.kind, error: (err as Error).message };
       }
     },
-    afterCustomerMessage: (m) => answerMessage(botDeps, m),
+    afterCustomerMessage: (m, opts) => answerMessage(botDeps, m, opts),
     requestHuman: (r) => requestHandoff(db, r),
     issueVisitorToken: (v) => auth.issueVisitorToken(v),
     startWorkers() {

@@ -5,6 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { createDeps } from '../app/deps.ts';
 import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
+import { answerMessage } from '../bot/index.ts';
+import { createContact, createConversation, insertMessage } from '../conversations/index.ts';
+import type { Deps } from '../app/deps.ts';
 import { localEmbed, replaceChunks, searchKb, sentences, tokenCount, type NewChunk, type SearchMode } from '../kb/index.ts';
 import { DATASETS_DIR, loadSet, percentile, readJsonl, RETRIEVAL_SETS, type KbRow } from './datasets.ts';
 import { existsSync } from 'node:fs';
@@ -43,7 +46,7 @@ function questions(): string[] {
   return qs.slice(0, 200);
 }
 
-export async function benchLatency(opts: { databaseUrl?: string; redisUrl?: string; sizes: number[]; log: Log; label: string }) {
+export async function benchLatency(opts: { databaseUrl?: string; redisUrl?: string; sizes: number[]; log: Log; label: string; modes?: SearchMode[]; botTurns?: boolean }) {
   const { log } = opts;
   const pool = corpusSentences();
   const qs = questions();
@@ -89,7 +92,7 @@ export async function benchLatency(opts: { databaseUrl?: string; redisUrl?: stri
       await deps.db.query('CHECKPOINT').catch(() => undefined);
       const buildSecs = (performance.now() - started) / 1000;
       const entry: Record<string, unknown> = { buildSeconds: buildSecs };
-      for (const mode of ['hybrid', 'vector', 'text'] as SearchMode[]) {
+      for (const mode of opts.modes ?? (['hybrid', 'vector', 'text'] as SearchMode[])) {
         for (const q of qs) await searchKb(deps, { workspaceId, query: q, limit: 10, mode }); // warm up: one pass
         const times: number[] = [];
         for (const q of qs) {
@@ -103,6 +106,7 @@ export async function benchLatency(opts: { databaseUrl?: string; redisUrl?: stri
         entry[mode] = { p50ms: p50, p95ms: p95, meanMs: mean };
         log(`${String(size).padEnd(10)} ${buildSecs.toFixed(0).padStart(7)}   ${mode.padEnd(8)} ${p50.toFixed(1).padStart(7)} ${p95.toFixed(1).padStart(7)} ${mean.toFixed(1).padStart(8)}`);
       }
+      if (opts.botTurns) entry.botTurn = await benchBotTurns(deps, workspaceId, qs, log, size, buildSecs);
       results[String(size)] = entry;
       // Leave nothing behind on a shared database (and no dead index entries for the next size).
       await deps.db.query('DELETE FROM workspaces WHERE id = $1', [workspaceId]);
@@ -112,4 +116,34 @@ export async function benchLatency(opts: { databaseUrl?: string; redisUrl?: stri
     }
   }
   return results;
+}
+
+/**
+ * A whole bot turn without an LLM (extractive answers), as a customer message meets it: read the conversation,
+ * signals, retrieval, confidence, the reply or the handoff, and the trace written to bot_turns. Sequential turns give
+ * the latency; four conversations at once give turns per second on this 2-core machine.
+ */
+async function benchBotTurns(deps: Deps, workspaceId: string, qs: string[], log: Log, size: number, buildSecs: number) {
+  const turn = async (q: string) => {
+    const contactId = await createContact(deps.db, { workspaceId, name: 'Bench' });
+    const conversation = await createConversation(deps.db, { workspaceId, contactId, channel: 'api' });
+    const { message } = await insertMessage(deps.db, { workspaceId, conversationId: conversation.id, sender: 'customer', body: q });
+    const t = performance.now();
+    await answerMessage(deps.botDeps, { workspaceId, conversationId: conversation.id, messageId: message.id, text: q });
+    return performance.now() - t;
+  };
+  for (const q of qs.slice(0, 20)) await turn(q); // warm up
+  const times: number[] = [];
+  for (const q of qs) times.push(await turn(q));
+  const p50 = percentile(times, 50);
+  const p95 = percentile(times, 95);
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  const started = performance.now();
+  const queue = [...qs];
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    for (let q = queue.shift(); q !== undefined; q = queue.shift()) await turn(q);
+  }));
+  const perSecond = qs.length / ((performance.now() - started) / 1000);
+  log(`${String(size).padEnd(10)} ${buildSecs.toFixed(0).padStart(7)}   bot turn ${p50.toFixed(1).padStart(7)} ${p95.toFixed(1).padStart(7)} ${mean.toFixed(1).padStart(8)}   ${perSecond.toFixed(1)} turns/s with 4 at once`);
+  return { p50ms: p50, p95ms: p95, meanMs: mean, turnsPerSecond: perSecond };
 }

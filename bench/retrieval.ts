@@ -8,35 +8,10 @@ import { createLogger } from '../core/logger.ts';
 import { chunkBlocks, DEFAULT_CHUNKING, importDatasetRow, parseDocument } from '../ingestion/index.ts';
 import { cosine, idfWeights, legacyLocalEmbedder, localEmbed, localEmbedQuery, passageText, searchKb, type SearchMode } from '../kb/index.ts';
 import { loadSet, percentile, rankMetrics, RETRIEVAL_SETS, type CaseRow } from './datasets.ts';
+import { datasetIds, dropCreatedWorkspaces, freshWorkspace, waitIndexed } from './workspace.ts';
 
 type Log = (s: string) => void;
 const fmt = (x: number) => (x * 100).toFixed(1).padStart(5);
-
-const created: string[] = [];
-async function freshWorkspace(deps: Deps, label: string): Promise<string> {
-  const { rows } = await deps.db.query<{ id: string }>(`INSERT INTO workspaces (slug, name) VALUES ($1, $1) RETURNING id`, [`bench-${label.replace(/_/g, "-")}-${randomUUID().slice(0, 8)}`]);
-  created.push(rows[0]!.id);
-  return rows[0]!.id;
-}
-
-async function waitIndexed(deps: Deps, workspaceId: string, total: number, log: Log): Promise<void> {
-  let last = -1;
-  for (;;) {
-    const { rows } = await deps.db.query<{ done: number; failed: number }>(
-      `SELECT count(*) FILTER (WHERE status IN ('ready', 'failed'))::int AS done, count(*) FILTER (WHERE status = 'failed')::int AS failed FROM documents WHERE workspace_id = $1`,
-      [workspaceId],
-    );
-    const { done, failed } = rows[0]!;
-    const pct = Math.floor((done / total) * 10);
-    if (pct !== last) {
-      process.stdout.write(`\r  indexing ${done}/${total}${failed ? ` (${failed} failed)` : ''}   `);
-      last = pct;
-    }
-    if (done >= total) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  process.stdout.write('\n');
-}
 
 /** The question as retrieval sees it: multi-turn cases add the previous user turn (the bot's rewriting comes later). */
 const queryOf = (c: CaseRow) => {
@@ -64,7 +39,7 @@ export async function benchIngestAndQuality(opts: { databaseUrl: string; redisUr
       const bytes = data.kb.reduce((s, r) => s + Buffer.byteLength(r.text), 0);
       const started = performance.now();
       for (const row of data.kb) await importDatasetRow(deps, who, row, { dataset: set.name });
-      await waitIndexed(deps, workspaceId, data.kb.length, log);
+      await waitIndexed(deps, workspaceId, data.kb.length);
       const secs = (performance.now() - started) / 1000;
       const chunks = (await deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM chunks WHERE workspace_id = $1', [workspaceId])).rows[0]!.n;
       const mb = bytes / 1024 / 1024;
@@ -88,8 +63,7 @@ export async function benchIngestAndQuality(opts: { databaseUrl: string; redisUr
       if (!opts.quality) continue;
 
       // Document ids: the dataset id is the document's source key (dataset:<set>:<id>).
-      const { rows: docs } = await deps.db.query<{ id: string; key: string }>(`SELECT id, source_key AS key FROM documents WHERE workspace_id = $1`, [workspaceId]);
-      const datasetId = new Map(docs.map((d) => [d.id, d.key.slice(`dataset:${set.name}:`.length)]));
+      const datasetId = await datasetIds(deps, workspaceId, set.name);
       const cases = data.cases.filter((c) => c.in_scope && c.gold_doc_ids.length);
       const quality: Record<string, unknown> = {};
       const modes: { name: string; mode: SearchMode }[] = [
@@ -142,7 +116,7 @@ export async function benchIngestAndQuality(opts: { databaseUrl: string; redisUr
       entry.quality = quality;
     }
   } finally {
-    await deps.db.query('DELETE FROM workspaces WHERE id = ANY($1::uuid[])', [created]); // leave nothing behind
+    await dropCreatedWorkspaces(deps); // leave nothing behind
     await deps.close();
   }
   return out;

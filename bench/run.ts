@@ -2,15 +2,16 @@
 // embedder as a baseline) and retrieval latency at scale, on PostgreSQL and on the embedded database.
 // Results print as tables and are written to bench/results/latest.json. Options (environment):
 //   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_REDIS_URL (default redis://127.0.0.1:6379)
-//   BENCH_PARTS=ingest,quality,latency (default all)   BENCH_SIZES=10000,100000 (PostgreSQL)
+//   BENCH_PARTS=ingest,quality,latency,bot,botlatency (default all)   BENCH_SIZES=10000,100000 (PostgreSQL)
 //   BENCH_EMBEDDED_SIZES=10000,100000 (the embedded database; empty to skip)   BENCH_POSTGRES=0 to skip PostgreSQL latency
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchIngestAndQuality } from './retrieval.ts';
 import { benchLatency } from './latency.ts';
+import { benchBot } from './bot.ts';
 
-const parts = new Set((process.env.BENCH_PARTS ?? 'ingest,quality,latency').split(','));
+const parts = new Set((process.env.BENCH_PARTS ?? 'ingest,quality,latency,bot,botlatency').split(','));
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -23,6 +24,10 @@ if (parts.has('ingest') || parts.has('quality')) results.retrieval = await bench
 if (parts.has('latency')) {
   if (postgres) results.latencyPostgres = await benchLatency({ databaseUrl: pgUrl, redisUrl, sizes, log, label: 'PostgreSQL 15 + pgvector (HNSW)' });
   if (embeddedSizes.length) results.latencyEmbedded = await benchLatency({ sizes: embeddedSizes, log, label: 'embedded PGlite' });
+}
+if (parts.has('bot')) results.bot = await benchBot({ databaseUrl: pgUrl, redisUrl, log });
+if (parts.has('botlatency') && postgres) {
+  results.botLatencyPostgres = await benchLatency({ databaseUrl: pgUrl, redisUrl, sizes: (process.env.BENCH_BOT_SIZES ?? '100000').split(',').map(Number), log, label: 'bot turns on PostgreSQL', modes: ['hybrid'], botTurns: true });
 }
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 await mkdir(dir, { recursive: true });

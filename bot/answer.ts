@@ -1,82 +1,128 @@
-// The answer pipeline for one customer message: signals → retrieval → confidence → extractive answer with
-// citations, or escalation to a person. Every decision is written to bot_turns. Any error hands over to a human.
+// One customer message, end to end: read the conversation (history, earlier bot turns, workspace settings), run the
+// pipeline, then act on its decision — store the reply, or hand over to people with a summary — and write the trace
+// to bot_turns. The bot never speaks in a conversation people have: the status is checked under a row lock at the
+// moment the reply is stored, so an agent who joins while the bot is thinking wins.
+import { redact } from '../core/pii.ts';
 import { insertMessage, type MessageRow } from '../conversations/index.ts';
 import { requestHandoff } from '../handoff/index.ts';
-import { recordGap, searchKb, sentences, terms, type Passage } from '../kb/index.ts';
+import { recordGap } from '../kb/index.ts';
 import type { BotDeps } from './index.ts';
-import { confidenceOf, extractAnswer } from './extract.ts';
-import { readSignals } from './signals.ts';
+import { handoffMessage } from './messages.ts';
+import { runTurn, type BotSettings, type Decision, type HistoryTurn, type PriorTurn, type TurnResult } from './pipeline.ts';
+import { loadBotSettings, businessHoursState } from './settings.ts';
 
 export type AnswerInput = { workspaceId: string; conversationId: string; messageId: string; text: string };
-export type Decision = 'answer' | 'clarify' | 'escalate';
+export type AnswerOptions = { onToken?: (text: string) => void; now?: Date };
 
-type Turn = { decision: Decision; reason: string; confidence: number | null; candidates: Passage[]; signals: unknown };
+const GAP_REASONS = new Set(['low_confidence', 'no_passages', 'not_in_kb']);
 
-export async function answerMessage(deps: BotDeps, input: AnswerInput): Promise<MessageRow[]> {
-  const started = Date.now();
-  const status = await deps.db.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1', [input.conversationId]);
-  if (status.rows[0]?.status !== 'bot') return []; // a person has the conversation: the bot stays quiet
+export async function answerMessage(deps: BotDeps, input: AnswerInput, opts: AnswerOptions = {}): Promise<MessageRow[]> {
+  const started = performance.now();
+  const conv = await deps.db.query<{ status: string; language: string | null; contact_language: string | null; settings: Record<string, unknown> }>(
+    `SELECT c.status, c.language, ct.language AS contact_language, w.settings
+       FROM conversations c JOIN contacts ct ON ct.id = c.contact_id JOIN workspaces w ON w.id = c.workspace_id
+      WHERE c.id = $1 AND c.workspace_id = $2`,
+    [input.conversationId, input.workspaceId],
+  );
+  const row = conv.rows[0];
+  if (!row || row.status !== 'bot') return []; // people have the conversation: the bot stays quiet
+  const settings = loadBotSettings(row.settings, deps.defaults);
+  const [history, priorTurns] = await Promise.all([loadHistory(deps, input), loadPriorTurns(deps, input)]);
 
-  let turn: Turn;
-  let reply: MessageRow[] = [];
-  try {
-    const signals = readSignals(input.text);
-    if (signals.humanRequested) {
-      turn = { decision: 'escalate', reason: 'customer_asked', confidence: null, candidates: [], signals };
-      const handed = await requestHandoff(deps.db, { ...input, reason: 'customer_asked', replyToMessageId: input.messageId });
-      reply = handed.message ? [handed.message] : [];
-    } else {
-      // Only public collections: internal ones are for agents.
-      const candidates = await searchKb(deps, { workspaceId: input.workspaceId, query: input.text, limit: 5, filters: { visibility: ['public'] } });
-      const confidence = confidenceOf(input.text, candidates, terms);
-      const extract = confidence.score >= deps.answerThreshold ? extractAnswer(input.text, candidates, terms, sentences) : null;
-      const traceSignals = { ...signals, coverage: round(confidence.coverage), similarity: round(confidence.similarity) };
-      if (extract) {
-        turn = { decision: 'answer', reason: 'confident', confidence: confidence.score, candidates, signals: traceSignals };
-        const { message } = await insertMessage(deps.db, {
-          workspaceId: input.workspaceId,
-          conversationId: input.conversationId,
-          sender: 'bot',
-          body: extract.text,
-          citations: extract.used.map((c) => ({ documentId: c.documentId, documentVersion: c.documentVersion, chunkId: c.chunkId, title: c.documentTitle, headingPath: c.headingPath, location: c.location, sourceRef: c.sourceRef })),
-          confidence: confidence.score,
-          replyToMessageId: input.messageId,
-        });
-        reply = [message];
-      } else {
-        turn = { decision: 'escalate', reason: candidates.length ? 'low_confidence' : 'no_passages', confidence: confidence.score, candidates, signals: traceSignals };
-        const handed = await requestHandoff(deps.db, { ...input, reason: 'low_confidence', replyToMessageId: input.messageId });
-        reply = handed.message ? [handed.message] : [];
-        // The knowledge base could not answer: group the question into the gaps list for knowledge managers.
-        await deps.db.transaction((tx) => recordGap(tx, { workspaceId: input.workspaceId, question: input.text, conversationId: input.conversationId }));
-      }
-    }
-  } catch (err) {
-    // Fail toward a human: never leave the customer without an answer or a person.
-    deps.logger.error({ err, conversationId: input.conversationId }, 'bot failed; handing the conversation to a person');
-    turn = { decision: 'escalate', reason: 'bot_error', confidence: null, candidates: [], signals: { error: (err as Error).message } };
-    const handed = await requestHandoff(deps.db, { ...input, reason: 'bot_error', replyToMessageId: input.messageId });
-    reply = handed.message ? [handed.message] : [];
+  const turn = await runTurn(deps, { workspaceId: input.workspaceId, text: input.text, history, priorTurns, settings, languageHint: row.language ?? row.contact_language }, { onToken: opts.onToken });
+  const replies = await act(deps, input, turn, settings, row.settings, opts.now ?? new Date());
+  await recordTurn(deps, input, turn, replies.suppressed, performance.now() - started);
+  if (turn.decision === 'escalate' && GAP_REASONS.has(turn.reason)) {
+    // The knowledge base could not answer: the question joins the knowledge-gaps list for knowledge managers.
+    await deps.db.transaction((tx) => recordGap(tx, { workspaceId: input.workspaceId, question: redact(input.text), conversationId: input.conversationId }));
   }
+  return replies.messages;
+}
 
+async function act(deps: BotDeps, input: AnswerInput, turn: TurnResult, _settings: BotSettings, raw: Record<string, unknown>, now: Date): Promise<{ messages: MessageRow[]; suppressed: boolean }> {
+  if (turn.decision === 'escalate') {
+    const hours = businessHoursState(raw, now, turn.language);
+    const handed = await requestHandoff(deps.db, {
+      workspaceId: input.workspaceId,
+      conversationId: input.conversationId,
+      reason: turn.decision === 'escalate' ? (turn.reason as Parameters<typeof handoffMessage>[1]) : 'policy',
+      replyToMessageId: input.messageId,
+      summary: turn.summary ?? undefined,
+      message: (position) => handoffMessage(turn.language, turn.reason as Parameters<typeof handoffMessage>[1], position, hours),
+    });
+    return { messages: handed.message ? [handed.message] : [], suppressed: handed.alreadyQueued };
+  }
+  const reply = turn.reply!;
+  return deps.db.transaction(async (tx) => {
+    const locked = await tx.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [input.conversationId, input.workspaceId]);
+    if (locked.rows[0]?.status !== 'bot') return { messages: [], suppressed: true }; // a person joined while the bot was thinking
+    await tx.query('UPDATE conversations SET language = COALESCE(language, $2), updated_at = now() WHERE id = $1', [input.conversationId, turn.language]);
+    const { message } = await insertMessage(tx, {
+      workspaceId: input.workspaceId,
+      conversationId: input.conversationId,
+      sender: 'bot',
+      body: reply.text,
+      citations: reply.citations,
+      confidence: turn.confidence ?? undefined,
+      replyToMessageId: input.messageId,
+    });
+    return { messages: [message], suppressed: false };
+  });
+}
+
+async function recordTurn(deps: BotDeps, input: AnswerInput, turn: TurnResult, suppressed: boolean, ms: number): Promise<void> {
+  const candidates = turn.passages.map((c) => ({
+    chunkId: c.chunkId,
+    documentId: c.documentId,
+    documentVersion: c.documentVersion,
+    title: c.documentTitle,
+    score: c.score,
+    similarity: c.similarity,
+    textRank: c.textRank,
+    ranks: c.ranks,
+  }));
   await deps.db.query(
-    `INSERT INTO bot_turns (workspace_id, conversation_id, message_id, query, candidates, signals, confidence, decision, reason, model, latency_ms)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (message_id) DO NOTHING`,
+    `INSERT INTO bot_turns (workspace_id, conversation_id, message_id, query, rewritten_query, candidates, signals, confidence, decision, reason, model, tokens, latency_ms, language, steps, answer_mode)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (message_id) DO NOTHING`,
     [
       input.workspaceId,
       input.conversationId,
       input.messageId,
-      input.text,
-      JSON.stringify(turn.candidates.map((c) => ({ chunkId: c.chunkId, documentId: c.documentId, title: c.documentTitle, score: c.score, similarity: c.similarity, textRank: c.textRank }))),
-      JSON.stringify(turn.signals),
+      redact(input.text),
+      turn.rewrittenQuery ? redact(turn.rewrittenQuery) : null,
+      JSON.stringify(candidates),
+      JSON.stringify({ ...turn.signals, features: turn.features, ...(suppressed ? { suppressed: 'people have the conversation' } : {}) }),
       turn.confidence,
       turn.decision,
       turn.reason,
-      `extractive+${deps.embedders.defaultModel}`,
-      Date.now() - started,
+      turn.model,
+      turn.tokens,
+      Math.round(ms),
+      turn.language,
+      JSON.stringify(turn.steps),
+      turn.answerMode,
     ],
   );
-  return reply;
 }
 
-const round = (n: number) => Math.round(n * 1000) / 1000;
+async function loadHistory(deps: BotDeps, input: AnswerInput): Promise<HistoryTurn[]> {
+  const { rows } = await deps.db.query<{ sender: 'customer' | 'bot' | 'agent'; body: string; cited: boolean }>(
+    `SELECT sender, body, cited FROM (
+       SELECT sender, body, jsonb_array_length(citations) > 0 AS cited, created_at, id FROM messages
+        WHERE conversation_id = $1 AND id <> $2 AND NOT private AND sender IN ('customer', 'bot', 'agent')
+        ORDER BY created_at DESC, id DESC LIMIT 12) recent
+      ORDER BY created_at, id`,
+    [input.conversationId, input.messageId],
+  );
+  return rows.map((r) => ({ role: r.sender, text: r.body, ...(r.sender === 'bot' ? { answer: r.cited } : {}) }));
+}
+
+async function loadPriorTurns(deps: BotDeps, input: AnswerInput): Promise<PriorTurn[]> {
+  const { rows } = await deps.db.query<{ decision: Decision; confidence: number | null; query: string }>(
+    `SELECT decision, confidence, query FROM (
+       SELECT decision, confidence, query, created_at FROM bot_turns WHERE conversation_id = $1 AND message_id <> $2 ORDER BY created_at DESC LIMIT 5) t
+      ORDER BY created_at`,
+    [input.conversationId, input.messageId],
+  );
+  return rows;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sentences, terms } from '../kb/index.ts';
-import { confidenceOf, extractAnswer, type Candidate } from './extract.ts';
+import { extractAnswer, type Candidate } from './extract.ts';
 
 const cand = (id: string, headingPath: string[], text: string, similarity = 0.5): Candidate => ({ chunkId: id, documentId: `d${id}`, documentTitle: 'Help', headingPath, text, similarity, textRank: 0.1 });
 const refunds = cand('1', ['Returns', 'How refunds work'], 'Once we receive your return, we inspect it within 2 business days. Refunds go back to the original payment method and take 5 to 7 business days to appear.');
@@ -14,13 +14,5 @@ describe('extractAnswer', () => {
   });
   it('returns null when nothing overlaps', () => {
     expect(extractAnswer('weather in Oslo', [refunds], terms, sentences)).toBeNull();
-  });
-});
-
-describe('confidenceOf', () => {
-  it('is high when a passage covers the question and low when none does', () => {
-    expect(confidenceOf('How long does a refund take?', [exchanges, refunds], terms).score).toBeGreaterThan(0.6);
-    expect(confidenceOf('Will it rain in Oslo on Saturday?', [refunds], terms).score).toBeLessThan(0.3);
-    expect(confidenceOf('anything', [], terms)).toMatchObject({ score: 0, best: null });
   });
 });

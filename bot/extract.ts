@@ -1,5 +1,5 @@
-// Pure: confidence from retrieval signals, and the extractive answer — the passage sentences that best cover the
-// question, kept in their original order, each answer citing the passages it came from.
+// Pure: the extractive answer — the passage sentences that best cover the question, kept in their original order,
+// each answer citing the passages it came from.
 export type Candidate = { chunkId: string; documentId: string; documentTitle: string; headingPath: string[]; text: string; similarity: number | null; textRank: number | null };
 export type TermFn = (text: string) => string[];
 export type SentenceFn = (text: string) => string[];
@@ -11,24 +11,6 @@ export function coverage(questionTerms: ReadonlySet<string>, text: string, terms
   let hit = 0;
   for (const t of questionTerms) if (have.has(t)) hit++;
   return hit / questionTerms.size;
-}
-
-export type Confidence = { score: number; coverage: number; similarity: number; best: Candidate | null };
-
-/**
- * Confidence that the best passage answers the question: mostly how much of the question it covers (lexical, robust
- * for any embedder), plus the embedding similarity. Calibrated per workspace by the evals harness later.
- */
-export function confidenceOf(question: string, candidates: readonly Candidate[], termsOf: TermFn): Confidence {
-  const qt = new Set(termsOf(question));
-  let best: Confidence = { score: 0, coverage: 0, similarity: 0, best: null };
-  for (const c of candidates.slice(0, 3)) {
-    const cov = coverage(qt, [...c.headingPath, c.documentTitle, c.text].join(' '), termsOf);
-    const sim = Math.max(0, c.similarity ?? 0);
-    const score = 0.65 * cov + 0.35 * sim;
-    if (score > best.score) best = { score, coverage: cov, similarity: sim, best: c };
-  }
-  return best;
 }
 
 export type Extract<C extends Candidate = Candidate> = { text: string; used: C[] };

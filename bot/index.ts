@@ -1,12 +1,22 @@
-// Bot: answers customers from the knowledge base with citations, or hands them to a person. Offline by default
-// (extractive answers over the local embedder); an LLM, query rewriting and guardrails arrive here next.
-// Every decision is traced in bot_turns. Public surface: answerMessage (wired as conversations' afterCustomerMessage).
+// Bot: answers customers from the knowledge base with citations, asks when unsure, hands over to people when it
+// cannot help — offline by default (extractive answers over the local embedder), generated and grounded when an
+// OpenAI-compatible LLM is configured. Every decision is traced in bot_turns.
+// Public surface: answerMessage (wired as conversations' afterCustomerMessage), runTurn (evals), the LLM client.
 import type { Db } from '../core/db/index.ts';
 import type { Logger } from '../core/logger.ts';
 import type { EmbedderRegistry } from '../kb/index.ts';
+import type { ChatLlm } from './llm.ts';
+import type { BotDefaults } from './settings.ts';
 
-export type BotDeps = { db: Db; embedders: EmbedderRegistry; logger: Logger; answerThreshold: number };
+export type BotDeps = { db: Db; embedders: EmbedderRegistry; logger: Logger; llm: ChatLlm | null; defaults: BotDefaults };
 
-export { answerMessage, type AnswerInput, type Decision } from './answer.ts';
-export { readSignals, type Signals } from './signals.ts';
-export { confidenceOf, extractAnswer, coverage } from './extract.ts';
+export { answerMessage, type AnswerInput, type AnswerOptions } from './answer.ts';
+export { runTurn, summarize, type BotSettings, type Decision, type HistoryTurn, type PriorTurn, type ReasonCode, type Step, type TurnInput, type TurnResult } from './pipeline.ts';
+export { loadBotSettings, businessHoursState, type BotDefaults } from './settings.ts';
+export { confidenceOf, confidenceFeatures, confidenceScore, CONFIDENCE_WEIGHTS, type ConfidenceFeatures } from './confidence.ts';
+export { checkGrounded } from './grounded.ts';
+export { extractAnswer, coverage } from './extract.ts';
+export { openAiChat, LlmError, SYSTEM_PROMPT, type ChatLlm, type LlmConfig } from './llm.ts';
+export { readSignals, repeatedFailure, isSameQuestion, matchSensitiveTopic, SensitiveTopicSchema, DEFAULT_SENSITIVE_TOPICS, type Signals, type SensitiveTopic } from './signals.ts';
+export { classifyHarm, detectInjection, leaksSystemPrompt, neutralizePassage } from './guardrails.ts';
+export { rewriteQuery } from './rewrite.ts';

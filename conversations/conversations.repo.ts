@@ -6,7 +6,17 @@ import { nextStatus, type ConversationEvent, type ConversationStatus } from './t
 
 export type Channel = 'widget' | 'api' | 'email';
 export type Sender = 'customer' | 'bot' | 'agent' | 'system';
-export type Citation = { documentId: string; chunkId: string; title: string; headingPath: string[] };
+/** A bot answer's source: [n] in the text is citations[n-1]. */
+export type Citation = {
+  n?: number;
+  documentId: string;
+  documentVersion?: number;
+  chunkId: string;
+  title: string;
+  headingPath: string[];
+  location?: Record<string, unknown>;
+  sourceRef?: string | null;
+};
 
 export type ConversationRow = {
   id: string;
@@ -18,9 +28,12 @@ export type ConversationRow = {
   priority: number;
   assigneeId: string | null;
   handoffReason: string | null;
+  handoffSummary: string | null;
   queuedAt: Date | null;
   assignedAt: Date | null;
   resolvedAt: Date | null;
+  csat: number | null;
+  csatComment: string | null;
   createdAt: Date;
 };
 
@@ -39,8 +52,8 @@ export type MessageRow = {
 };
 
 const CONV = `id, workspace_id AS "workspaceId", contact_id AS "contactId", channel, status, skill, priority,
-  assignee_id AS "assigneeId", handoff_reason AS "handoffReason", queued_at AS "queuedAt", assigned_at AS "assignedAt",
-  resolved_at AS "resolvedAt", created_at AS "createdAt"`;
+  assignee_id AS "assigneeId", handoff_reason AS "handoffReason", handoff_summary AS "handoffSummary", queued_at AS "queuedAt", assigned_at AS "assignedAt",
+  resolved_at AS "resolvedAt", csat, csat_comment AS "csatComment", created_at AS "createdAt"`;
 const MSG = `id, conversation_id AS "conversationId", sender, sender_id AS "senderId", body, private, citations, confidence,
   client_message_id AS "clientMessageId", reply_to_message_id AS "replyToMessageId", created_at AS "createdAt"`;
 

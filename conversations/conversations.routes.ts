@@ -1,10 +1,12 @@
 // Customer-facing conversation API (the widget and the REST channel use it): start a conversation (and get a
-// visitor token), send a message (idempotent on clientMessageId), read the transcript, ask for a person.
+// visitor token), send a message (idempotent on clientMessageId) and get the reply as JSON or streamed (SSE), read
+// the transcript, follow the conversation live (SSE), ask for a person, close it, rate it (CSAT).
 // A visitor reaches only conversations of their own contact; staff with conversations:read_all may read any.
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { authorize, can, requirePrincipal } from '../core/access.ts';
 import { AppError, notFound } from '../core/errors.ts';
+import { openSse } from '../core/sse.ts';
 import { parse } from '../core/validate.ts';
 import { applyEvent, createContact, createConversation, getConversation, insertMessage, listMessages, type ConversationRow } from './conversations.repo.ts';
 import type { ConversationsDeps } from './index.ts';
@@ -21,6 +23,14 @@ const SendMessage = z.object({
   clientMessageId: z.string().trim().min(1).max(200).optional(),
 });
 const ConversationParams = z.object({ conversationId: z.uuid('conversationId must be a UUID') });
+const Rating = z.object({
+  score: z.number({ error: 'score must be a number from 1 to 5' }).int('score must be a whole number from 1 to 5').min(1, 'score must be 1 to 5').max(5, 'score must be 1 to 5'),
+  comment: z.string().trim().max(2000, 'at most 2,000 characters').optional(),
+});
+
+/** The live-event channel of one conversation (customer view: no private notes). */
+export const conversationChannel = (conversationId: string) => `conversation:${conversationId}`;
+const wantsStream = (accept: string | undefined) => /text\/event-stream/i.test(accept ?? '');
 
 export function conversationsRoutes(deps: ConversationsDeps): Router {
   const router = Router();
@@ -53,6 +63,9 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
     res.json({ conversation, messages: await listMessages(deps.db, conversation.id, { includePrivate: staff }) });
   });
 
+  // Send a message. With `Accept: text/event-stream` the answer streams: `message` (the stored customer message),
+  // `token` events with the draft answer as it is generated, then `reply` with each stored reply (which replaces the
+  // draft: a draft that fails the bot's checks never becomes a reply), `conversation`, and `done`.
   router.post('/conversations/:conversationId/messages', async (req, res) => {
     const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
     const { text, clientMessageId } = parse(SendMessage, req.body, 'message');
@@ -69,12 +82,69 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
       if (saved.created) await applyEvent(tx, conversation.workspaceId, conversationId, { type: 'customer_wrote' });
       return saved;
     });
+    const channel = conversationChannel(conversationId);
+    if (stored.created) await deps.events.publish(channel, { type: 'message', message: stored.message });
+    const stream = wantsStream(req.get('accept')) ? openSse(req, res) : null;
+    stream?.send('message', stored.message, stored.message.id);
     // A retried send returns what the first one produced instead of asking the bot again.
     const replies = stored.created
-      ? await deps.afterCustomerMessage({ workspaceId: conversation.workspaceId, conversationId, messageId: stored.message.id, text })
+      ? await deps.afterCustomerMessage(
+          { workspaceId: conversation.workspaceId, conversationId, messageId: stored.message.id, text },
+          { onToken: stream ? (t) => stream.send('token', { text: t }) : undefined },
+        )
       : (await listMessages(deps.db, conversationId, { includePrivate: false })).filter((m) => m.replyToMessageId === stored.message.id);
     const after = await getConversation(deps.db, conversation.workspaceId, conversationId);
+    if (stored.created) {
+      for (const m of replies) await deps.events.publish(channel, { type: 'message', message: m });
+      if (after && after.status !== conversation.status) await deps.events.publish(channel, { type: 'conversation', conversation: after });
+    }
+    if (stream) {
+      for (const m of replies) stream.send('reply', m, m.id);
+      stream.send('conversation', after);
+      stream.send('done', { created: stored.created });
+      stream.close();
+      return;
+    }
     res.status(stored.created ? 201 : 200).json({ message: stored.message, replies, conversation: after });
+  });
+
+  // Follow the conversation live: new messages (agents' replies too) and status changes. Private notes never appear.
+  router.get('/conversations/:conversationId/events', async (req, res) => {
+    const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    await visibleConversation(deps, res, conversationId);
+    const stream = openSse(req, res);
+    const unsubscribe = await deps.events.subscribe(conversationChannel(conversationId), (e) => {
+      const message = e.message as { private?: boolean } | undefined;
+      if (!message?.private) stream.send(e.type, e);
+    });
+    stream.onClose(unsubscribe);
+    stream.send('ready', { conversationId });
+  });
+
+  // The customer says they are done ("this answered my question").
+  router.post('/conversations/:conversationId/resolve', async (req, res) => {
+    const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    const conversation = await ownConversation(deps, res, conversationId);
+    const after = conversation.status === 'resolved' ? conversation : await deps.db.transaction((tx) => applyEvent(tx, conversation.workspaceId, conversationId, { type: 'resolved' }));
+    if (after !== conversation) await deps.events.publish(conversationChannel(conversationId), { type: 'conversation', conversation: after });
+    res.json({ conversation: after });
+  });
+
+  // CSAT: 1–5 and an optional comment, credited to the agent who had the conversation (or the bot). Rating again
+  // replaces the earlier rating.
+  router.post('/conversations/:conversationId/rating', async (req, res) => {
+    const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    const rating = parse(Rating, req.body, 'rating');
+    const conversation = await ownConversation(deps, res, conversationId);
+    const replied = await deps.db.query(`SELECT 1 FROM messages WHERE conversation_id = $1 AND sender IN ('bot', 'agent') LIMIT 1`, [conversationId]);
+    if (!replied.rows[0]) throw new AppError('invalid_request', 'There is nothing to rate yet: rate the conversation after you have had a reply.');
+    const { rows } = await deps.db.query<{ csat: number; csatComment: string | null; csatAgentId: string | null; csatAt: Date }>(
+      `UPDATE conversations SET csat = $2, csat_comment = $3, csat_at = now(), updated_at = now(),
+              csat_agent_id = COALESCE(assignee_id, (SELECT m.sender_id::uuid FROM messages m WHERE m.conversation_id = conversations.id AND m.sender = 'agent' ORDER BY m.created_at DESC LIMIT 1))
+        WHERE id = $1 RETURNING csat, csat_comment AS "csatComment", csat_agent_id AS "csatAgentId", csat_at AS "csatAt"`,
+      [conversation.id, rating.score, rating.comment ?? null],
+    );
+    res.json({ rating: { ...rows[0], ratedSubject: rows[0]!.csatAgentId ? 'agent' : 'bot' } });
   });
 
   router.post('/conversations/:conversationId/handoff', async (req, res) => {

@@ -2,6 +2,7 @@
 // (transitions.ts). Customers talk through conversationsRoutes; bot/ and handoff/ change status through applyEvent.
 // What happens after a customer writes (the bot) and on a request for a person (handoff) is wired in by app/.
 import type { Db } from '../core/db/index.ts';
+import type { EventBus } from '../core/events.ts';
 import type { Logger } from '../core/logger.ts';
 import type { MessageRow } from './conversations.repo.ts';
 import type { HandoffReason } from './transitions.ts';
@@ -12,14 +13,15 @@ export type HandoffRequest = { workspaceId: string; conversationId: string; reas
 export type ConversationsDeps = {
   db: Db;
   logger: Logger;
+  events: EventBus;
   /** Runs after a new customer message is stored; returns the replies it produced (bot or system messages). */
-  afterCustomerMessage: (m: CustomerMessage) => Promise<MessageRow[]>;
+  afterCustomerMessage: (m: CustomerMessage, opts?: { onToken?: (text: string) => void }) => Promise<MessageRow[]>;
   /** Hands the conversation to the human queue (handoff/). */
   requestHuman: (r: HandoffRequest) => Promise<unknown>;
   issueVisitorToken: (v: { workspaceId: string; contactId: string }) => Promise<string>;
 };
 
-export { conversationsRoutes } from './conversations.routes.ts';
+export { conversationsRoutes, conversationChannel } from './conversations.routes.ts';
 export {
   applyEvent,
   createContact,

@@ -22,4 +22,10 @@ describe('nextStatus', () => {
     expect(nextStatus('bot', { type: 'resolved' })).toEqual({ ok: true, to: 'resolved' });
     expect(nextStatus('resolved', { type: 'resolved' })).toMatchObject({ ok: false, why: expect.stringContaining('resolved') });
   });
+  it('hands a conversation back to the bot only from people', () => {
+    expect(nextStatus('assigned', { type: 'handed_back' })).toEqual({ ok: true, to: 'bot' });
+    expect(nextStatus('queued', { type: 'handed_back' })).toEqual({ ok: true, to: 'bot' });
+    expect(nextStatus('bot', { type: 'handed_back' })).toMatchObject({ ok: false });
+    expect(nextStatus('resolved', { type: 'handed_back' })).toMatchObject({ ok: false });
+  });
 });

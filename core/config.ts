@@ -37,7 +37,10 @@ const Env = z.object({
   KB_FETCH_ALLOW_HOSTS: z.string().default(''), // comma-separated host or host:port trusted even on private addresses
   KB_FETCH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
   KB_CRAWL_MAX_PAGES: z.coerce.number().int().min(1).max(10_000).default(500), // upper bound for any one crawl
-  BOT_ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),
+  BOT_ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45), // from the dev data (bench/README.md); workspace settings override both
+  BOT_CLARIFY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
+  BOT_ANSWER_MODE: z.enum(['auto', 'extractive']).default('auto'), // auto: generated answers when OPENAI_API_KEY is set
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(20_000), // one try, no hidden retries
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

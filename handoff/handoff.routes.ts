@@ -6,7 +6,7 @@ import { AppError, notFound } from '../core/errors.ts';
 import { parse } from '../core/validate.ts';
 import { getConversation, insertMessage, listMessages } from '../conversations/index.ts';
 import type { HandoffDeps } from './index.ts';
-import { claimConversation, claimNext, listQueue } from './queue.ts';
+import { claimConversation, claimNext, handBack, listQueue } from './queue.ts';
 
 const ConversationParams = z.object({ conversationId: z.uuid('conversationId must be a UUID') });
 const AgentReply = z.object({ text: z.string().trim().min(1, 'the reply is empty').max(10_000), private: z.boolean().default(false) });
@@ -53,6 +53,19 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     }
     const { message } = await insertMessage(deps.db, { workspaceId: who.workspaceId, conversationId, sender: 'agent', senderId: who.userId, body: input.text, private: input.private });
     res.status(201).json({ message });
+  });
+
+  // Give the conversation back to the bot: only then does the bot answer in it again.
+  router.post('/agent/conversations/:conversationId/hand-back', async (req, res) => {
+    const who = authorize(res, 'conversations:work');
+    if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent can hand a conversation back to the bot.');
+    const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    const conversation = await getConversation(deps.db, who.workspaceId, conversationId);
+    if (!conversation) throw notFound('conversation', conversationId);
+    if (conversation.assigneeId && conversation.assigneeId !== who.userId && who.role === 'agent') {
+      throw new AppError('forbidden', 'Another agent has this conversation; only they or a supervisor can hand it back to the bot.');
+    }
+    res.json({ conversation: await handBack(deps.db, { workspaceId: who.workspaceId, conversationId, byUserId: who.userId }) });
   });
 
   return router;

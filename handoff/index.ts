@@ -7,4 +7,5 @@ import type { Logger } from '../core/logger.ts';
 export type HandoffDeps = { db: Db; logger: Logger };
 
 export { handoffRoutes } from './handoff.routes.ts';
-export { claimConversation, claimNext, listQueue, queuePosition, requestHandoff, type HandoffResult, type QueueEntry } from './queue.ts';
+export { claimConversation, claimNext, handBack, handoffText, listQueue, queuePosition, requestHandoff, type HandoffInput, type HandoffResult, type QueueEntry } from './queue.ts';
+export { BusinessHoursSchema, describeHours, isOpen, nextOpening, WEEKDAYS, type BusinessHours, type OpeningInterval, type Weekday } from './hours.ts';

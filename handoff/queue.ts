@@ -16,12 +16,16 @@ export type QueueEntry = {
   lastCustomerMessage: string | null;
 };
 
-const REASON_TEXT: Record<HandoffReason, string> = {
+const REASON_TEXT: Partial<Record<HandoffReason, string>> = {
   customer_asked: 'You asked for a person.',
   low_confidence: "I couldn't find a reliable answer to that in our help articles, so I'm passing you to a person.",
   bot_error: 'Something went wrong on my side, so I am passing you to a person.',
-  policy: 'This needs a person, so I am passing you on.',
 };
+const DEFAULT_REASON_TEXT = 'This needs a person, so I am passing you on.';
+
+/** What the customer is told on handoff when the caller does not word it: the reason, then where they stand. */
+export const handoffText = (reason: HandoffReason, position: number | null): string =>
+  `${REASON_TEXT[reason] ?? DEFAULT_REASON_TEXT} You are number ${position ?? 1} in the queue; an agent will reply here.`;
 
 /** 1-based position in the workspace queue (priority first, then waiting time); null when not queued. */
 export async function queuePosition(q: Queryable, workspaceId: string, conversationId: string): Promise<number | null> {
@@ -42,7 +46,18 @@ export type HandoffResult = { conversation: ConversationRow; message: MessageRow
  * Moves a bot conversation to the human queue and tells the customer where they stand. A conversation already
  * with people (queued or assigned) is left as it is: a second request is not a second page.
  */
-export async function requestHandoff(db: Db, r: { workspaceId: string; conversationId: string; reason: HandoffReason; replyToMessageId?: string }): Promise<HandoffResult> {
+export type HandoffInput = {
+  workspaceId: string;
+  conversationId: string;
+  reason: HandoffReason;
+  replyToMessageId?: string;
+  /** A short context summary for the agent who takes it (the bot writes one). */
+  summary?: string;
+  /** The customer-facing message, given the queue position; handoffText by default. */
+  message?: (position: number | null) => string;
+};
+
+export async function requestHandoff(db: Db, r: HandoffInput): Promise<HandoffResult> {
   return db.transaction(async (tx) => {
     const current = await tx.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [r.conversationId, r.workspaceId]);
     const status = current.rows[0]?.status;
@@ -51,13 +66,15 @@ export async function requestHandoff(db: Db, r: { workspaceId: string; conversat
       const conversation = (await getConversation(tx, r.workspaceId, r.conversationId))!;
       return { conversation, message: null, position: await queuePosition(tx, r.workspaceId, r.conversationId), alreadyQueued: true };
     }
-    const conversation = await applyEvent(tx, r.workspaceId, r.conversationId, { type: 'handoff_requested', reason: r.reason });
+    let conversation = await applyEvent(tx, r.workspaceId, r.conversationId, { type: 'handoff_requested', reason: r.reason });
+    await tx.query('UPDATE conversations SET handoff_summary = $2, handoff_at = now() WHERE id = $1', [r.conversationId, r.summary ?? null]);
+    conversation = { ...conversation, handoffSummary: r.summary ?? null };
     const position = await queuePosition(tx, r.workspaceId, r.conversationId);
     const { message } = await insertMessage(tx, {
       workspaceId: r.workspaceId,
       conversationId: r.conversationId,
       sender: 'system',
-      body: `${REASON_TEXT[r.reason]} You are number ${position ?? 1} in the queue; an agent will reply here.`,
+      body: (r.message ?? ((p) => handoffText(r.reason, p)))(position),
       replyToMessageId: r.replyToMessageId,
     });
     return { conversation, message, position, alreadyQueued: false };
@@ -99,6 +116,15 @@ export async function claimConversation(db: Db, c: { workspaceId: string; conver
     }
     const conversation = await applyEvent(tx, c.workspaceId, c.conversationId, { type: 'agent_assigned', agentId: c.agentId });
     await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: c.conversationId, sender: 'system', body: 'An agent has joined the conversation.' });
+    return conversation;
+  });
+}
+
+/** Gives a conversation with people back to the bot (an agent or supervisor decides); the bot answers again after. */
+export async function handBack(db: Db, c: { workspaceId: string; conversationId: string; byUserId: string }): Promise<ConversationRow> {
+  return db.transaction(async (tx) => {
+    const conversation = await applyEvent(tx, c.workspaceId, c.conversationId, { type: 'handed_back' });
+    await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: c.conversationId, sender: 'system', senderId: c.byUserId, body: 'You are chatting with our assistant again. Ask for a person at any time.' });
     return conversation;
   });
 }

@@ -164,7 +164,11 @@ export type OpenAiEmbedderOptions = {
 };
 
 export function openAiEmbedder(opts: OpenAiEmbedderOptions): Embedder {
-  const dimensions = opts.dimensions ?? (opts.model === 'text-embedding-3-large' ? 3072 : 1536);
+  const native = opts.model === 'text-embedding-3-large' ? 3072 : 1536;
+  const dimensions = opts.dimensions ?? native;
+  // Vectors of one model name at another size are a different index (and cannot share the native one): the size is
+  // part of the model's key, e.g. "text-embedding-3-small@1024".
+  const key = dimensions === native ? opts.model : `${opts.model}@${dimensions}`;
   const batchSize = opts.batchSize ?? 64;
   const client = new OpenAIEmbeddings({
     apiKey: opts.apiKey,
@@ -178,7 +182,7 @@ export function openAiEmbedder(opts: OpenAiEmbedderOptions): Embedder {
   const throttle = pThrottle({ limit: Math.max(1, Math.floor((opts.requestsPerMinute ?? 3000) / 60)), interval: 1000 });
   const embedBatch = throttle((texts: string[]) => client.embedDocuments(texts));
   return {
-    model: opts.model,
+    model: key,
     dimensions,
     async embed(texts) {
       const out: number[][] = [];

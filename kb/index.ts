@@ -21,7 +21,7 @@ export type KbDeps = {
 
 export { kbRoutes, type CreateDocument } from './kb.routes.ts';
 export { addDocument, removeDocument, reindexDocument, startModelChange, publishDocument, type Actor, type AddDocumentInput, type AddDocumentResult } from './documents.ts';
-export { searchKb, toTsQuery, idfWeights, RRF_K, type Passage, type SearchInput, type SearchFilters, type SearchMode, type SearchDeps, type Rerank } from './search.ts';
+export { searchKb, searchKbDetailed, toTsQuery, idfWeights, RRF_K, type Passage, type SearchInput, type SearchFilters, type SearchMode, type SearchDeps, type Rerank } from './search.ts';
 export {
   localEmbedder,
   legacyLocalEmbedder,

@@ -17,7 +17,7 @@ export type EmbeddingModelRow = {
 
 // Model names end up as SQL literals in index predicates (a partial index is only used when the query repeats its
 // predicate as a constant), so they are restricted to a safe alphabet.
-export const MODEL_NAME = /^[A-Za-z0-9._:\/-]{1,100}$/;
+export const MODEL_NAME = /^[A-Za-z0-9._:@\/-]{1,100}$/;
 
 export function modelLiteral(model: string): string {
   if (!MODEL_NAME.test(model)) throw new Error(`unsafe embedding model name: ${model}`);

@@ -59,3 +59,11 @@ describe('openAiEmbedder batching and retries', () => {
     expect(scope.isDone()).toBe(true);
   }, 20_000);
 });
+
+describe('openAiEmbedder model key', () => {
+  it('names a shortened model by its size, so its vectors get their own index', () => {
+    expect(openAiEmbedder({ apiKey: 'k', model: 'text-embedding-3-small' }).model).toBe('text-embedding-3-small');
+    expect(openAiEmbedder({ apiKey: 'k', model: 'text-embedding-3-small', dimensions: 1536 }).model).toBe('text-embedding-3-small');
+    expect(openAiEmbedder({ apiKey: 'k', model: 'text-embedding-3-small', dimensions: 1024 })).toMatchObject({ model: 'text-embedding-3-small@1024', dimensions: 1024 });
+  });
+});

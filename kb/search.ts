@@ -95,6 +95,7 @@ export function toTsQuery(query: string): string | null {
 // vector search answers it.
 const COMMON_SHARE = 0.1;
 const MATCH_BUDGET = 1000;
+const MIN_COMMON = 50;
 const MAX_TEXT_WORDS = 10;
 
 type TermStats = Awaited<ReturnType<typeof termStats>>;
@@ -115,7 +116,8 @@ function selectiveTsQuery(query: string, stats: TermStats): string | null {
   let matched = 0;
   for (const r of ranked) {
     if (kept.length >= MAX_TEXT_WORDS) break;
-    if (matched + r.df > MATCH_BUDGET || (kept.length > 0 && r.df / n > COMMON_SHARE)) break;
+    // (In a small knowledge base every word is "common"; a word in at most MIN_COMMON chunks always counts.)
+    if (matched + r.df > MATCH_BUDGET || (kept.length > 0 && r.df > Math.max(n * COMMON_SHARE, MIN_COMMON))) break;
     kept.push(r);
     matched += r.df;
   }
@@ -203,6 +205,11 @@ async function textHits(tx: Queryable, input: SearchInput, stats: TermStats): Pr
 }
 
 export async function searchKb(deps: SearchDeps, input: SearchInput): Promise<Passage[]> {
+  return (await searchKbDetailed(deps, input)).passages;
+}
+
+/** searchKb, plus each query term's IDF weight and document frequency (from the same statistics read), for confidence. */
+export async function searchKbDetailed(deps: SearchDeps, input: SearchInput): Promise<{ passages: Passage[]; idf: (term: string) => number; df: (term: string) => number }> {
   const limit = input.limit ?? 5;
   const mode = input.mode ?? 'hybrid';
   // One read of the term statistics serves both: IDF weights for the query vector, selectivity for full text.
@@ -234,7 +241,9 @@ export async function searchKb(deps: SearchDeps, input: SearchInput): Promise<Pa
   });
   const pool = deps.rerank ? Math.max(limit * 4, 20) : limit;
   const top = [...fused.entries()].sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1)).slice(0, pool);
-  if (top.length === 0) return [];
+  const idf = idfFrom(stats);
+  const df = (term: string) => stats.df.get(term) ?? 0;
+  if (top.length === 0) return { passages: [], idf, df };
 
   const { rows } = await deps.db.query<Omit<Passage, keyof Fused | 'chunkId' | 'rerankScore'> & { id: string }>(
     `SELECT c.id, c.document_id AS "documentId", d.title AS "documentTitle", c.version AS "documentVersion",
@@ -257,5 +266,5 @@ export async function searchKb(deps: SearchDeps, input: SearchInput): Promise<Pa
       .map((p) => ({ ...p, rerankScore: scores.get(p.chunkId) ?? null }))
       .sort((a, b) => (b.rerankScore ?? -Infinity) - (a.rerankScore ?? -Infinity) || b.score - a.score);
   }
-  return passages.slice(0, limit);
+  return { passages: passages.slice(0, limit), idf, df };
 }

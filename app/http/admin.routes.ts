@@ -9,6 +9,8 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { hashPassword, randomToken, sha256 } from '../../core/secrets.ts';
 import { parse } from '../../core/validate.ts';
 import { audit } from '../../core/audit.ts';
+import { loadBotSettings, SensitiveTopicSchema, type BotDefaults } from '../../bot/index.ts';
+import { BusinessHoursSchema } from '../../handoff/index.ts';
 import { API_KEY_PREFIX, SESSION_COOKIE, type Auth } from './auth.ts';
 
 const Login = z.object({ email: z.email('a valid email address'), password: z.string().min(1, 'the password is empty').max(200) });
@@ -26,6 +28,10 @@ const IdParams = z.object({ id: z.uuid('id must be a UUID') });
 const Settings = z
   .object({
     botAnswerThreshold: z.number().min(0).max(1).optional(),
+    botClarifyThreshold: z.number().min(0).max(1).optional(),
+    // Topics that always go to a person, whatever the bot's confidence.
+    sensitiveTopics: z.array(SensitiveTopicSchema).max(100).optional(),
+    businessHours: BusinessHoursSchema.nullable().optional(),
     timeZone: z.string().min(1).max(64).optional(),
     languages: z.array(z.string().min(2).max(35)).max(50).optional(),
   })
@@ -58,7 +64,7 @@ export function authRoutes(deps: { db: Db; auth: Auth }): Router {
   return router;
 }
 
-export function adminRoutes(deps: { db: Db }): Router {
+export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } }): Router {
   const router = Router();
 
   router.get('/admin/users', async (_req, res) => {
@@ -159,15 +165,21 @@ export function adminRoutes(deps: { db: Db }): Router {
 
   router.get('/admin/settings', async (_req, res) => {
     const who = authorize(res, 'admin:settings');
-    const { rows } = await deps.db.query('SELECT slug, name, settings FROM workspaces WHERE id = $1', [who.workspaceId]);
-    res.json({ workspace: rows[0] });
+    const { rows } = await deps.db.query<{ slug: string; name: string; settings: Record<string, unknown> }>('SELECT slug, name, settings FROM workspaces WHERE id = $1', [who.workspaceId]);
+    // `bot` is what the bot uses now: the workspace's own values, else the server's defaults.
+    res.json({ workspace: rows[0], bot: loadBotSettings(rows[0]?.settings, deps.botDeps.defaults) });
   });
 
   router.patch('/admin/settings', async (req, res) => {
     const who = authorize(res, 'admin:settings');
     const patch = parse(Settings, req.body, 'settings');
     const workspace = await deps.db.transaction(async (tx) => {
-      const { rows } = await tx.query('UPDATE workspaces SET settings = settings || $2::jsonb WHERE id = $1 RETURNING slug, name, settings', [who.workspaceId, JSON.stringify(patch)]);
+      const { rows } = await tx.query<{ slug: string; name: string; settings: Record<string, unknown> }>('UPDATE workspaces SET settings = settings || $2::jsonb WHERE id = $1 RETURNING slug, name, settings', [who.workspaceId, JSON.stringify(patch)]);
+      const merged = loadBotSettings({ ...rows[0]!.settings, botClarifyThreshold: undefined }, deps.botDeps.defaults);
+      const clarify = rows[0]!.settings.botClarifyThreshold;
+      if (typeof clarify === 'number' && clarify > merged.answerThreshold) {
+        throw new AppError('invalid_request', `botClarifyThreshold (${clarify}) must not be above botAnswerThreshold (${merged.answerThreshold}): the bot asks a clarifying question between the two and answers above the higher one.`);
+      }
       await audit(tx, who, 'settings.changed', { type: 'workspace', id: who.workspaceId, details: patch });
       return rows[0];
     });
