@@ -1,12 +1,12 @@
 // The composition root: the one place that knows every concrete implementation and wires modules together.
-import { answerMessage, openAiChat, type AnswerOptions, type BotDeps, type ChatLlm } from '../bot/index.ts';
+import { answerMessage, handToPeople, openAiChat, type AnswerOptions, type BotDeps, type ChatLlm } from '../bot/index.ts';
 import type { Config } from '../core/config.ts';
 import { openDb, type Db } from '../core/db/index.ts';
 import { createJobs, type Jobs } from '../core/jobs.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { startOutboxRelay, type OutboxRelay } from '../core/outbox.ts';
 import { migrate } from '../db/migrate.ts';
-import { requestHandoff, type HandoffResult } from '../handoff/index.ts';
+import type { HandoffResult } from '../handoff/index.ts';
 import type { CustomerMessage, HandoffRequest, MessageRow } from '../conversations/index.ts';
 import { createMemoryEventBus, createRedisEventBus, type EventBus } from '../core/events.ts';
 import { DEFAULT_FETCH_POLICY, IMPORT_QUEUE, INGEST_QUEUE, processImport, processIngest, type FetchPolicy, type IngestionDeps } from '../ingestion/index.ts';
@@ -139,7 +139,7 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
       }
     },
     afterCustomerMessage: (m, opts) => answerMessage(botDeps, m, opts),
-    requestHuman: (r) => requestHandoff(db, r),
+    requestHuman: (r) => handToPeople(botDeps, r),
     issueVisitorToken: (v) => auth.issueVisitorToken(v),
     startWorkers() {
       if (workersStarted) return;

@@ -4,11 +4,11 @@
 // moment the reply is stored, so an agent who joins while the bot is thinking wins.
 import { redact } from '../core/pii.ts';
 import { insertMessage, type MessageRow } from '../conversations/index.ts';
-import { requestHandoff } from '../handoff/index.ts';
+import { requestHandoff, type HandoffResult } from '../handoff/index.ts';
 import { recordGap } from '../kb/index.ts';
 import type { BotDeps } from './index.ts';
 import { handoffMessage } from './messages.ts';
-import { runTurn, type BotSettings, type Decision, type HistoryTurn, type PriorTurn, type TurnResult } from './pipeline.ts';
+import { runTurn, summarize, type BotSettings, type Decision, type HistoryTurn, type PriorTurn, type TurnResult } from './pipeline.ts';
 import { loadBotSettings, businessHoursState } from './settings.ts';
 
 export type AnswerInput = { workspaceId: string; conversationId: string; messageId: string; text: string };
@@ -37,6 +37,26 @@ export async function answerMessage(deps: BotDeps, input: AnswerInput, opts: Ans
     await deps.db.transaction((tx) => recordGap(tx, { workspaceId: input.workspaceId, question: redact(input.text), conversationId: input.conversationId }));
   }
   return replies.messages;
+}
+
+/**
+ * The customer pressed "talk to a person": hand over at once, worded in the conversation's language, with the
+ * business-hours notice and a summary of the conversation so far for the agent.
+ */
+export async function handToPeople(deps: BotDeps, r: { workspaceId: string; conversationId: string }, now = new Date()): Promise<HandoffResult> {
+  const conv = await deps.db.query<{ language: string | null; contact_language: string | null; settings: Record<string, unknown> }>(
+    `SELECT c.language, ct.language AS contact_language, w.settings FROM conversations c JOIN contacts ct ON ct.id = c.contact_id JOIN workspaces w ON w.id = c.workspace_id
+      WHERE c.id = $1 AND c.workspace_id = $2`,
+    [r.conversationId, r.workspaceId],
+  );
+  const row = conv.rows[0];
+  const language = row?.language ?? row?.contact_language ?? null;
+  const input = { workspaceId: r.workspaceId, conversationId: r.conversationId, messageId: '00000000-0000-0000-0000-000000000000', text: '' };
+  const [history, priorTurns] = await Promise.all([loadHistory(deps, input), loadPriorTurns(deps, input)]);
+  const lastAsked = [...history].reverse().find((h) => h.role === 'customer')?.text ?? '(nothing yet)';
+  const summary = summarize({ workspaceId: r.workspaceId, text: lastAsked, history: history.slice(0, -1), priorTurns, settings: loadBotSettings(row?.settings, deps.defaults) }, 'customer_asked', null, [], {}, language);
+  const hours = businessHoursState(row?.settings, now, language);
+  return requestHandoff(deps.db, { ...r, reason: 'customer_asked', summary, message: (position) => handoffMessage(language, 'customer_asked', position, hours) });
 }
 
 async function act(deps: BotDeps, input: AnswerInput, turn: TurnResult, _settings: BotSettings, raw: Record<string, unknown>, now: Date): Promise<{ messages: MessageRow[]; suppressed: boolean }> {

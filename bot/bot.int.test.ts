@@ -215,6 +215,38 @@ describe('workspace thresholds', () => {
   });
 });
 
+describe('clarifying questions', () => {
+  it('answers the option the customer picks', async () => {
+    await settings({ botAnswerThreshold: 0.999, botClarifyThreshold: 0.01 });
+    try {
+      const c = await start();
+      const asked = await send(c, 'How long does a refund take?');
+      expect(asked.body.replies[0].body).toMatch(/1\. Returns and refunds/);
+      const picked = await send(c, '1');
+      expect(picked.body.replies[0]).toMatchObject({ sender: 'bot', citations: [expect.objectContaining({ title: 'Returns and refunds' })] });
+      const turn = await turnOf(picked.body.message.id);
+      expect(turn).toMatchObject({ decision: 'answer' });
+      expect(turn.rewritten_query).toMatch(/^Returns and refunds/);
+    } finally {
+      await settings({ botAnswerThreshold: 0.45, botClarifyThreshold: 0.3 });
+    }
+  });
+});
+
+describe('talk to a person', () => {
+  it('hands over from the button with a summary of the conversation for the agent', async () => {
+    const c = await start();
+    await send(c, 'How long does a refund take to appear on my statement?');
+    const r = await call(api.url, `/api/conversations/${c.id}/handoff`, { headers: { 'x-visitor-token': c.token }, method: 'POST' });
+    expect(r.status).toBe(200);
+    expect(r.body.conversation).toMatchObject({ status: 'queued', handoffReason: 'customer_asked', handoffSummary: expect.stringMatching(/Customer asked: "How long does a refund take to appear on my statement\?"/) });
+    expect(r.body.message.body).toMatch(/passing you to a person/);
+    // Pressing it again is not a second page.
+    const again = await call(api.url, `/api/conversations/${c.id}/handoff`, { headers: { 'x-visitor-token': c.token }, method: 'POST' });
+    expect(again.body).toMatchObject({ alreadyQueued: true, message: null });
+  });
+});
+
 describe('live events and ratings', () => {
   it('streams the conversation live to the customer', async () => {
     const c = await start();

@@ -10,7 +10,7 @@ import type { BotDefaults } from './settings.ts';
 
 export type BotDeps = { db: Db; embedders: EmbedderRegistry; logger: Logger; llm: ChatLlm | null; defaults: BotDefaults };
 
-export { answerMessage, type AnswerInput, type AnswerOptions } from './answer.ts';
+export { answerMessage, handToPeople, type AnswerInput, type AnswerOptions } from './answer.ts';
 export { runTurn, summarize, type BotSettings, type Decision, type HistoryTurn, type PriorTurn, type ReasonCode, type Step, type TurnInput, type TurnResult } from './pipeline.ts';
 export { loadBotSettings, businessHoursState, type BotDefaults } from './settings.ts';
 export { confidenceOf, confidenceFeatures, confidenceScore, CONFIDENCE_WEIGHTS, type ConfidenceFeatures } from './confidence.ts';

@@ -13,6 +13,23 @@ export function framedAnswer(language: string | null, body: string): string {
 /** The answer without the frame and citation marks: what it says, for rewriting the next question. */
 export const unframe = (text: string): string => text.replace(/^(From our help articles: |根据我们的帮助文章：)/, '').replace(/\s*\[\d+\]/g, '');
 
+const ORDINALS: [RegExp, number][] = [
+  [/^\s*(?:1|one|first|the first( one)?|#1|no\.? ?1|第一个?|1号)\s*[.!]?\s*$/i, 1],
+  [/^\s*(?:2|two|second|the second( one)?|#2|no\.? ?2|第二个?|2号)\s*[.!]?\s*$/i, 2],
+  [/^\s*(?:3|three|third|the third( one)?|#3|no\.? ?3|第三个?|3号)\s*[.!]?\s*$/i, 3],
+];
+
+/**
+ * The option a customer picked in reply to a clarifying question ("2", "the first one", "第二个"), or null. Works on
+ * the question's text, so it needs no state besides the transcript.
+ */
+export function pickedOption(reply: string, clarifying: string): string | null {
+  const n = ORDINALS.find(([re]) => re.test(reply))?.[1];
+  if (!n) return null;
+  const line = clarifying.split('\n').find((l) => l.startsWith(`${n}. `));
+  return line ? line.slice(3).trim() : null;
+}
+
 export function clarifyQuestion(language: string | null, options: string[]): string {
   const list = options.map((o, i) => `${i + 1}. ${o}`).join('\n');
   return pick(language) === 'zh'

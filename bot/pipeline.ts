@@ -11,7 +11,7 @@ import { checkGrounded } from './grounded.ts';
 import { classifyHarm, detectInjection, leaksSystemPrompt, neutralizePassage, refusalFor } from './guardrails.ts';
 import type { BotDeps } from './index.ts';
 import { LlmError, SYSTEM_PROMPT, type LlmTurn } from './llm.ts';
-import { clarifyQuestion, framedAnswer, unframe } from './messages.ts';
+import { clarifyQuestion, framedAnswer, pickedOption, unframe } from './messages.ts';
 import { rewriteQuery } from './rewrite.ts';
 import { readSignals, repeatedFailure, type SensitiveTopic } from './signals.ts';
 
@@ -109,9 +109,14 @@ export async function runTurn(deps: BotDeps, input: TurnInput, opts: { onToken?:
       .map((h) => (h.role === 'bot' ? { ...h, text: unframe(h.text) } : h))
       .slice(-HISTORY_TURNS);
     const llmHistory: LlmTurn[] = history.map((h) => ({ role: h.role === 'customer' ? 'customer' : 'assistant', text: redact(h.text) }));
+    // A reply to a clarifying question ("2", "the first one") picks that topic, asked with the earlier question.
+    const lastBot = [...input.history].reverse().find((h) => h.role === 'bot');
+    const picked = lastBot && lastBot.answer === false ? pickedOption(input.text, lastBot.text) : null;
+    const lastAsked = [...input.history].reverse().find((h) => h.role === 'customer')?.text ?? '';
     const rewritten = await timed(
       'rewrite',
       async () => {
+        if (picked) return { query: `${picked} ${lastAsked}`.trim(), rewritten: true, by: 'clarify_option' };
         if (history.length === 0) return { query: input.text, rewritten: false, by: 'none' };
         if (llm) {
           try {
@@ -144,7 +149,7 @@ export async function runTurn(deps: BotDeps, input: TurnInput, opts: { onToken?:
     // A rewritten question whose own words appear nowhere in what was found is a new topic, not a follow-up ("Will it
     // rain in Oslo?" after a password question): search again with the customer's words alone.
     const ownTerms = terms(input.text);
-    if (rewritten.rewritten && ownTerms.length >= 2 && confidence.best && coverage(new Set(ownTerms), passageWords(confidence.best), terms) === 0) {
+    if (rewritten.rewritten && !picked && ownTerms.length >= 2 && confidence.best && coverage(new Set(ownTerms), passageWords(confidence.best), terms) === 0) {
       query = input.text;
       ({ passages, confidence } = await retrieve(query, 'retrieve_as_new_topic'));
     }
@@ -152,15 +157,17 @@ export async function runTurn(deps: BotDeps, input: TurnInput, opts: { onToken?:
     base.passages = passages;
     base.features = confidence.features;
     const score = confidence.score;
+    // The customer confirmed the topic by picking it: clearing τ_clarify is enough to answer.
+    const answerAt = picked ? clarifyThreshold : answerThreshold;
     if (passages.length === 0) return escalate('no_passages', 0, passages);
     if (score < clarifyThreshold) return escalate('low_confidence', score, passages);
-    if (score < answerThreshold) {
+    if (score < answerAt) {
       // In between: ask which topic the customer means, naming the best distinct documents.
       const options = [...new Map(passages.map((p) => [p.documentId, p])).values()].slice(0, 3).map((p) => [p.documentTitle, ...p.headingPath.slice(-1)].filter((x, i, a) => x && a.indexOf(x) === i).join(' — '));
       steps.push({ step: 'decide', ms: 0, decision: 'clarify', answerThreshold, clarifyThreshold });
       return { ...base, decision: 'clarify', reason: 'ambiguous', confidence: score, language, reply: { text: clarifyQuestion(language, options), citations: [] }, signals, steps };
     }
-    steps.push({ step: 'decide', ms: 0, decision: 'answer', answerThreshold, clarifyThreshold });
+    steps.push({ step: 'decide', ms: 0, decision: 'answer', answerThreshold: answerAt, clarifyThreshold });
 
     const context = passages.slice(0, CONTEXT_PASSAGES);
     const citation = (p: Passage, n: number): Citation => ({ n, documentId: p.documentId, documentVersion: p.documentVersion, chunkId: p.chunkId, title: p.documentTitle, headingPath: p.headingPath, location: p.location, sourceRef: p.sourceRef });

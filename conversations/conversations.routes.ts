@@ -151,6 +151,9 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
     const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
     const conversation = await ownConversation(deps, res, conversationId);
     const result = await deps.requestHuman({ workspaceId: conversation.workspaceId, conversationId, reason: 'customer_asked' });
+    const channel = conversationChannel(conversationId);
+    if (result.message) await deps.events.publish(channel, { type: 'message', message: result.message });
+    if (result.conversation.status !== conversation.status) await deps.events.publish(channel, { type: 'conversation', conversation: result.conversation });
     res.json(result);
   });
 

@@ -4,7 +4,7 @@
 import type { Db } from '../core/db/index.ts';
 import type { EventBus } from '../core/events.ts';
 import type { Logger } from '../core/logger.ts';
-import type { MessageRow } from './conversations.repo.ts';
+import type { ConversationRow, MessageRow } from './conversations.repo.ts';
 import type { HandoffReason } from './transitions.ts';
 
 export type CustomerMessage = { workspaceId: string; conversationId: string; messageId: string; text: string };
@@ -17,7 +17,7 @@ export type ConversationsDeps = {
   /** Runs after a new customer message is stored; returns the replies it produced (bot or system messages). */
   afterCustomerMessage: (m: CustomerMessage, opts?: { onToken?: (text: string) => void }) => Promise<MessageRow[]>;
   /** Hands the conversation to the human queue (handoff/). */
-  requestHuman: (r: HandoffRequest) => Promise<unknown>;
+  requestHuman: (r: HandoffRequest) => Promise<{ conversation: ConversationRow; message: MessageRow | null }>;
   issueVisitorToken: (v: { workspaceId: string; contactId: string }) => Promise<string>;
 };
 
