@@ -89,12 +89,15 @@ async function ask(text: string) {
 
 describe('with an LLM', () => {
   it('streams a grounded, cited answer generated from the passages only', async () => {
-    chat().reply(200, sse(JSON.stringify({ answerable: true, answer: 'Refunds take 5 to 7 business days to appear on your statement [1].', cited_ids: [1] })), sseHeaders);
+    const answer = 'Once we receive your return, we inspect it within 2 business days [1]. Refunds go back to the original payment method and take 5 to 7 business days to appear on your statement [1].';
+    chat().reply(200, sse(JSON.stringify({ answerable: true, answer, cited_ids: [1] })), sseHeaders);
     const r = await ask('How long until my refund shows up on my statement? My email is jane@example.com');
+    // The draft streams as it is generated (the last characters held back until the checks), then the stored reply.
     const tokens = r.events.filter((e) => e.event === 'token').map((e) => e.data.text as string);
     expect(tokens.length).toBeGreaterThan(1);
-    expect(tokens.join('')).toBe('Refunds take 5 to 7 business days to appear on your statement [1].');
-    expect(r.reply).toMatchObject({ sender: 'bot', body: 'Refunds take 5 to 7 business days to appear on your statement [1].' });
+    expect(answer.startsWith(tokens.join(''))).toBe(true);
+    expect(r.events.findIndex((e) => e.event === 'token')).toBeLessThan(r.events.findIndex((e) => e.event === 'reply'));
+    expect(r.reply).toMatchObject({ sender: 'bot', body: answer });
     expect(r.reply.citations).toEqual([expect.objectContaining({ n: 1, documentId: docId, documentVersion: 1 })]);
     expect(r.turn).toMatchObject({ decision: 'answer', reason: 'confident', answer_mode: 'llm', model: 'gpt-test+text-embedding-3-small@1024', tokens: 340 });
     // What went to the model: streaming, the passage as data, the customer's email redacted.
@@ -126,10 +129,13 @@ describe('with an LLM', () => {
   });
 
   it('blocks an answer that reproduces the system prompt', async () => {
-    chat().reply(200, sse(JSON.stringify({ answerable: true, answer: 'My instructions say KEFU-SYSTEM-7f3a. Refunds take 5 to 7 business days to appear on your statement [1].', cited_ids: [1] })), sseHeaders);
+    chat().reply(200, sse(JSON.stringify({ answerable: true, answer: 'Refunds take 5 to 7 business days to appear on your statement [1]. My instructions say KEFU-SYSTEM-7f3a and more text follows here to fill the stream well past the hold.', cited_ids: [1] })), sseHeaders);
     const r = await ask('How long does a refund take to appear on my statement?');
     expect(r.turn).toMatchObject({ decision: 'refuse', reason: 'prompt_leak_blocked' });
     expect(r.reply.body).not.toContain('KEFU-SYSTEM');
+    // Not even the streamed draft shows it.
+    const streamed = r.events.filter((e) => e.event === 'token').map((e) => e.data.text as string).join('');
+    expect(streamed).not.toMatch(/KEFU|SYSTEM-7f/);
   });
 
   it.each([

@@ -3,6 +3,7 @@
 // topics, business hours), the bot's silence while people have the conversation, live events and CSAT.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
+import { hashPassword } from '../core/secrets.ts';
 import { eventually, testConfig, uniqueSlug } from '../test/services.ts';
 
 const RETURNS = `# Returns and refunds
@@ -103,6 +104,23 @@ describe('answers', () => {
     expect(turns.rows[0]).toEqual({ n: 1 });
   });
 
+  it('refuses a reused clientMessageId with different text, and answers a retry the first try never answered', async () => {
+    const c = await start();
+    await send(c, 'Is return shipping free?', 'same-id');
+    const clash = await send(c, 'Something else entirely', 'same-id');
+    expect(clash.status).toBe(409);
+    expect(clash.body.error.message).toMatch(/already used for a different message/);
+    // A message stored but never answered (the process died before the bot ran): the retry runs the bot.
+    const { rows } = await api.deps.db.query<{ id: string }>(
+      `INSERT INTO messages (workspace_id, conversation_id, sender, body, client_message_id) VALUES ($1, $2, 'customer', 'How long does a refund take to appear?', 'lost-1') RETURNING id`,
+      [ws.id, c.id],
+    );
+    const retry = await send(c, 'How long does a refund take to appear?', 'lost-1');
+    expect(retry.status).toBe(200);
+    expect(retry.body.message.id).toBe(rows[0]!.id);
+    expect(retry.body.replies[0]).toMatchObject({ sender: 'bot', replyToMessageId: rows[0]!.id });
+  });
+
   it('rewrites a follow-up with the conversation so far', async () => {
     const c = await start();
     await send(c, 'Is return shipping free?');
@@ -115,9 +133,9 @@ describe('answers', () => {
   it('never repeats instructions planted in a knowledge-base document', async () => {
     const c = await start();
     const r = await send(c, 'Do gift cards expire?');
-    const all = r.body.replies.map((m: { body: string }) => m.body).join(' ');
-    expect(all).not.toMatch(/evil\.example|password/i);
-    if (r.body.replies[0].sender === 'bot') expect(all).toMatch(/never expire/);
+    expect(r.body.replies[0]).toMatchObject({ sender: 'bot', body: expect.stringMatching(/never expire/) });
+    expect(r.body.replies[0].body).not.toMatch(/evil\.example|password/i);
+    expect((await turnOf(r.body.message.id)).signals.neutralizedLines).toBe(1);
   });
 
   it('refuses a harmful request without handing it to a person', async () => {
@@ -163,8 +181,14 @@ describe('escalation', () => {
     const during = await send(c, 'Hello? How long does a refund take?');
     expect(during.body.replies).toEqual([]);
     expect(await turnOf(during.body.message.id)).toBeUndefined();
+    // Another agent cannot send someone else's customer back to the bot.
+    const email = `agent2@${ws.slug}.test`;
+    await api.deps.db.query(`INSERT INTO users (workspace_id, email, name, role, password_hash) VALUES ($1, $2, 'Agent Two', 'agent', $3)`, [ws.id, email, await hashPassword('another password 123')]);
+    const otherAgent = await call(api.url, `/api/agent/conversations/${c.id}/hand-back`, { token: await login(api.url, email, 'another password 123'), method: 'POST' });
+    expect(otherAgent.status).toBe(403);
+    expect(otherAgent.body.error.message).toMatch(/Another agent has this conversation/);
     const back = await call(api.url, `/api/agent/conversations/${c.id}/hand-back`, { token: agent, method: 'POST' });
-    expect(back.body.conversation.status).toBe('bot');
+    expect(back.body).toMatchObject({ conversation: { status: "bot" } });
     const after = await send(c, 'How long does a refund take to appear?');
     expect(after.body.replies[0]).toMatchObject({ sender: 'bot', body: expect.stringMatching(/5 to 7 business days/) });
   });
@@ -211,7 +235,7 @@ describe('workspace thresholds', () => {
     expect(bad.body.error.message).toMatch(/botClarifyThreshold \(0.9\) must not be above botAnswerThreshold \(0.5\)/);
     // The rejected change was not stored.
     expect((await call(api.url, '/api/admin/settings', { token: admin })).body.bot.answerThreshold).toBe(0.999);
-    await settings({ botAnswerThreshold: 0.5, botClarifyThreshold: 0.3 });
+    await settings({ botAnswerThreshold: 0.45, botClarifyThreshold: 0.3 });
   });
 });
 
@@ -267,6 +291,28 @@ describe('live events and ratings', () => {
     await readUntil(/"sender":"bot"/);
     controller.abort();
     expect(text).toMatch(/event: message\ndata: [^\n]*"sender":"customer"/);
+
+    // Reconnecting with Last-Event-ID replays what was missed, and nothing before it.
+    const transcript = (await call(api.url, `/api/conversations/${c.id}`, { headers: { 'x-visitor-token': c.token } })).body.messages as { id: string; sender: string }[];
+    const again = new AbortController();
+    const res2 = await fetch(`${api.url}/api/conversations/${c.id}/events`, { headers: { 'x-visitor-token': c.token, 'last-event-id': transcript[0]!.id }, signal: again.signal });
+    const reader2 = res2.body!.getReader();
+    let replay = '';
+    while (!/event: ready/.test(replay)) replay += new TextDecoder().decode((await reader2.read()).value);
+    again.abort();
+    expect(replay).toContain(`id: ${transcript[1]!.id}`);
+    expect(replay).not.toContain(`id: ${transcript[0]!.id}`);
+  });
+
+  it('queues a closed conversation again when the customer asks for a person', async () => {
+    const c = await start();
+    await send(c, 'How long does a refund take to appear?');
+    await call(api.url, `/api/conversations/${c.id}/resolve`, { headers: { 'x-visitor-token': c.token }, method: 'POST' });
+    const again = await call(api.url, `/api/conversations/${c.id}/resolve`, { headers: { 'x-visitor-token': c.token }, method: 'POST' });
+    expect(again.status).toBe(200); // closing twice is fine
+    const r = await call(api.url, `/api/conversations/${c.id}/handoff`, { headers: { 'x-visitor-token': c.token }, method: 'POST' });
+    expect(r.status).toBe(200);
+    expect(r.body.conversation.status).toBe('queued');
   });
 
   it('records CSAT for the bot, and refuses bad ratings', async () => {

@@ -176,7 +176,7 @@ export async function runTurn(deps: BotDeps, input: TurnInput, opts: { onToken?:
     if (llm) {
       const generated = await timed(
         'generate',
-        () => llm.answer({ question: redact(query), history: llmHistory, passages: context.map((p, i) => ({ id: i + 1, title: p.documentTitle, text: p.text })), language, onToken: opts.onToken }),
+        () => llm.answer({ question: redact(query), history: llmHistory, passages: context.map((p, i) => ({ id: i + 1, title: p.documentTitle, text: p.text })), language, onToken: opts.onToken && guardedStream(opts.onToken) }),
         (g) => ({ answerable: g.answerable, cited: g.citedIds, tokens: g.tokens }),
       );
       base.tokens = generated.tokens;
@@ -194,10 +194,18 @@ export async function runTurn(deps: BotDeps, input: TurnInput, opts: { onToken?:
       if (!extract) return escalate('low_confidence', score, passages);
       cited = extract.used;
       text = framedAnswer(language, `${extract.text} ${cited.map((_, i) => `[${i + 1}]`).join('')}`);
-      opts.onToken?.(text);
     }
-    const grounded = await timed('groundedness', () => checkGrounded(text, cited.map((p) => [p.documentTitle, ...p.headingPath, p.text].join(' ')), terms, sentences), (g) => ({ ...g }));
-    if (!grounded.grounded) return escalate('ungrounded', score, passages);
+    // Word overlap cannot judge an answer written in another language than its passages (a Chinese answer from
+    // English articles): then the model's own citations stand, and the trace says the check was skipped.
+    const answerLanguage = detectLanguage(text, language);
+    const crossLanguage = !!answerLanguage && cited.some((p) => p.language && p.language !== answerLanguage);
+    const grounded = await timed(
+      'groundedness',
+      () => (crossLanguage ? null : checkGrounded(text, cited.map((p) => [p.documentTitle, ...p.headingPath, p.text].join(' ')), terms, sentences)),
+      (g) => (g ? { ...g } : { skipped: 'the answer and its passages are in different languages' }),
+    );
+    if (grounded && !grounded.grounded) return escalate('ungrounded', score, passages);
+    if (!llm) opts.onToken?.(text); // extractive: the whole answer at once, after its checks
     return { ...base, decision: 'answer', reason: 'confident', confidence: score, language, reply: { text, citations: cited.map((p, i) => citation(p, i + 1)) }, signals, steps };
   } catch (err) {
     const code = err instanceof LlmError ? err.code : 'internal';
@@ -226,6 +234,31 @@ export function summarize(input: TurnInput, reason: HandoffReason, confidence: n
   const botTurns = input.priorTurns.length;
   if (botTurns) lines.push(`Bot turns before this: ${botTurns} (${input.priorTurns.map((t) => t.decision).join(', ')})`);
   return lines.join('\n');
+}
+
+/**
+ * Forwards streamed answer text to the customer, holding back the last characters and stopping for good if the text
+ * so far reproduces the system prompt — so a leak is never shown, not even in part. (The stored reply, sent after
+ * every check, replaces the draft in any case.)
+ */
+function guardedStream(onToken: (text: string) => void): (piece: string) => void {
+  const HOLD = 80;
+  let text = '';
+  let sent = 0;
+  let stopped = false;
+  return (piece) => {
+    if (stopped) return;
+    text += piece;
+    if (leaksSystemPrompt(text, SYSTEM_PROMPT)) {
+      stopped = true;
+      return;
+    }
+    const upTo = text.length - HOLD;
+    if (upTo > sent) {
+      onToken(text.slice(sent, upTo));
+      sent = upTo;
+    }
+  };
 }
 
 const passageWords = (p: Passage) => [p.documentTitle, ...p.headingPath, p.text].join(' ');

@@ -138,8 +138,9 @@ export async function applyEvent(tx: Queryable, workspaceId: string, conversatio
     `UPDATE conversations SET status = $3, updated_at = now(),
         handoff_reason = CASE WHEN $4::text IS NOT NULL THEN $4 ELSE handoff_reason END,
         queued_at      = CASE WHEN $3 = 'queued' AND status <> 'queued' THEN now() ELSE queued_at END,
-        assignee_id    = CASE WHEN $3 = 'assigned' THEN $5::uuid WHEN $3 IN ('queued', 'bot') THEN NULL ELSE assignee_id END,
-        assigned_at    = CASE WHEN $3 = 'assigned' THEN now() ELSE assigned_at END,
+        -- Only an assignment sets the assignee (a customer writing to an assigned conversation keeps it).
+        assignee_id    = CASE WHEN $5::uuid IS NOT NULL THEN $5::uuid WHEN $3 IN ('queued', 'bot') THEN NULL ELSE assignee_id END,
+        assigned_at    = CASE WHEN $5::uuid IS NOT NULL THEN now() ELSE assigned_at END,
         resolved_at    = CASE WHEN $3 = 'resolved' THEN now() ELSE resolved_at END
       WHERE id = $2 AND workspace_id = $1 RETURNING ${CONV}`,
     [workspaceId, conversationId, t.to, event.type === 'handoff_requested' ? event.reason : null, event.type === 'agent_assigned' ? event.agentId : null],

@@ -34,6 +34,14 @@ const wantsStream = (accept: string | undefined) => /text\/event-stream/i.test(a
 
 export function conversationsRoutes(deps: ConversationsDeps): Router {
   const router = Router();
+  // Live events are a delivery aid: a publish failure (Redis down) is logged and never fails the request.
+  const tell = async (channel: string, event: { type: string; [key: string]: unknown }) => {
+    try {
+      await deps.events.publish(channel, event);
+    } catch (err) {
+      deps.logger.warn({ err, channel }, 'could not publish a live conversation event; clients see it on their next read');
+    }
+  };
 
   router.post('/conversations', async (req, res) => {
     const input = parse(StartConversation, req.body ?? {}, 'conversation');
@@ -82,51 +90,93 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
       if (saved.created) await applyEvent(tx, conversation.workspaceId, conversationId, { type: 'customer_wrote' });
       return saved;
     });
+    if (!stored.created && stored.message.body !== text) {
+      throw new AppError('conflict', `clientMessageId "${clientMessageId}" was already used for a different message in this conversation. Use a new id for a new message.`);
+    }
     const channel = conversationChannel(conversationId);
-    if (stored.created) await deps.events.publish(channel, { type: 'message', message: stored.message });
+    if (stored.created) await tell(channel, { type: 'message', message: stored.message });
     const stream = wantsStream(req.get('accept')) ? openSse(req, res) : null;
-    stream?.send('message', stored.message, stored.message.id);
-    // A retried send returns what the first one produced instead of asking the bot again.
-    const replies = stored.created
-      ? await deps.afterCustomerMessage(
-          { workspaceId: conversation.workspaceId, conversationId, messageId: stored.message.id, text },
-          { onToken: stream ? (t) => stream.send('token', { text: t }) : undefined },
-        )
-      : (await listMessages(deps.db, conversationId, { includePrivate: false })).filter((m) => m.replyToMessageId === stored.message.id);
-    const after = await getConversation(deps.db, conversation.workspaceId, conversationId);
-    if (stored.created) {
-      for (const m of replies) await deps.events.publish(channel, { type: 'message', message: m });
-      if (after && after.status !== conversation.status) await deps.events.publish(channel, { type: 'conversation', conversation: after });
-    }
-    if (stream) {
-      for (const m of replies) stream.send('reply', m, m.id);
-      stream.send('conversation', after);
-      stream.send('done', { created: stored.created });
+    try {
+      stream?.send('message', stored.message, stored.message.id);
+      // A retried send returns what the first one produced instead of asking the bot again — unless the first try
+      // stopped before the bot decided anything (no reply and no trace), in which case the bot runs now.
+      const earlier = stored.created ? [] : (await listMessages(deps.db, conversationId, { includePrivate: false })).filter((m) => m.replyToMessageId === stored.message.id);
+      const unanswered = !stored.created && earlier.length === 0 && !(await deps.db.query('SELECT 1 FROM bot_turns WHERE message_id = $1', [stored.message.id])).rows[0];
+      const replies =
+        stored.created || unanswered
+          ? await deps.afterCustomerMessage(
+              { workspaceId: conversation.workspaceId, conversationId, messageId: stored.message.id, text },
+              { onToken: stream ? (t) => stream.send('token', { text: t }) : undefined },
+            )
+          : earlier;
+      const after = await getConversation(deps.db, conversation.workspaceId, conversationId);
+      if (stored.created || unanswered) {
+        for (const m of replies) await tell(channel, { type: 'message', message: m });
+        if (after && after.status !== conversation.status) await tell(channel, { type: 'conversation', conversation: after });
+      }
+      if (stream) {
+        for (const m of replies) stream.send('reply', m, m.id);
+        stream.send('conversation', after);
+        stream.send('done', { created: stored.created });
+        stream.close();
+        return;
+      }
+      res.status(stored.created ? 201 : 200).json({ message: stored.message, replies, conversation: after });
+    } catch (err) {
+      if (!stream) throw err;
+      // Headers are out: say what happened on the stream. The message is stored; sending it again is safe.
+      deps.logger.error({ err, conversationId }, 'a streamed reply failed');
+      stream.send('error', { code: 'internal', message: 'Something went wrong while answering. Your message was saved; send it again with the same clientMessageId to get the answer.' });
       stream.close();
-      return;
     }
-    res.status(stored.created ? 201 : 200).json({ message: stored.message, replies, conversation: after });
   });
 
   // Follow the conversation live: new messages (agents' replies too) and status changes. Private notes never appear.
+  // After a reconnect, messages after Last-Event-ID (or ?after=<message id>) are sent first, so nothing is missed.
   router.get('/conversations/:conversationId/events', async (req, res) => {
     const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    const after = req.get('last-event-id') ?? (typeof req.query.after === 'string' ? req.query.after : undefined);
+    if (after !== undefined && !z.uuid().safeParse(after).success) throw new AppError('invalid_request', 'Last-Event-ID (or "after") must be the id of a message of this conversation.');
     await visibleConversation(deps, res, conversationId);
     const stream = openSse(req, res);
+    const seen = new Set<string>();
     const unsubscribe = await deps.events.subscribe(conversationChannel(conversationId), (e) => {
-      const message = e.message as { private?: boolean } | undefined;
-      if (!message?.private) stream.send(e.type, e);
+      const message = e.message as { id?: string; private?: boolean } | undefined;
+      if (message?.private) return;
+      if (message?.id) {
+        if (seen.has(message.id)) return;
+        seen.add(message.id);
+      }
+      stream.send(e.type, e, message?.id);
     });
     stream.onClose(unsubscribe);
+    if (after) {
+      const missed = await deps.db.query<{ id: string }>(
+        `SELECT m.id FROM messages m, messages since WHERE since.id = $2 AND since.conversation_id = $1 AND m.conversation_id = $1
+            AND NOT m.private AND (m.created_at, m.id) > (since.created_at, since.id) ORDER BY m.created_at, m.id`,
+        [conversationId, after],
+      );
+      const all = await listMessages(deps.db, conversationId, { includePrivate: false });
+      const wanted = new Set(missed.rows.map((r) => r.id));
+      for (const m of all) {
+        if (!wanted.has(m.id) || seen.has(m.id)) continue;
+        seen.add(m.id);
+        stream.send('message', { type: 'message', message: m }, m.id);
+      }
+    }
     stream.send('ready', { conversationId });
   });
 
-  // The customer says they are done ("this answered my question").
+  // The customer says they are done ("this answered my question"). Closing a closed conversation is fine.
   router.post('/conversations/:conversationId/resolve', async (req, res) => {
     const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
     const conversation = await ownConversation(deps, res, conversationId);
-    const after = conversation.status === 'resolved' ? conversation : await deps.db.transaction((tx) => applyEvent(tx, conversation.workspaceId, conversationId, { type: 'resolved' }));
-    if (after !== conversation) await deps.events.publish(conversationChannel(conversationId), { type: 'conversation', conversation: after });
+    const { after, changed } = await deps.db.transaction(async (tx) => {
+      const current = await getConversation(tx, conversation.workspaceId, conversationId, { forUpdate: true });
+      if (current?.status === 'resolved') return { after: current, changed: false };
+      return { after: await applyEvent(tx, conversation.workspaceId, conversationId, { type: 'resolved' }), changed: true };
+    });
+    if (changed) await tell(conversationChannel(conversationId), { type: 'conversation', conversation: after });
     res.json({ conversation: after });
   });
 
@@ -152,8 +202,8 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
     const conversation = await ownConversation(deps, res, conversationId);
     const result = await deps.requestHuman({ workspaceId: conversation.workspaceId, conversationId, reason: 'customer_asked' });
     const channel = conversationChannel(conversationId);
-    if (result.message) await deps.events.publish(channel, { type: 'message', message: result.message });
-    if (result.conversation.status !== conversation.status) await deps.events.publish(channel, { type: 'conversation', conversation: result.conversation });
+    if (result.message) await tell(channel, { type: 'message', message: result.message });
+    if (result.conversation.status !== conversation.status) await tell(channel, { type: 'conversation', conversation: result.conversation });
     res.json(result);
   });
 

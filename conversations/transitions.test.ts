@@ -5,6 +5,9 @@ describe('nextStatus', () => {
   it('queues a bot conversation on handoff', () => {
     expect(nextStatus('bot', { type: 'handoff_requested', reason: 'low_confidence' })).toEqual({ ok: true, to: 'queued' });
   });
+  it('queues a resolved conversation when the customer asks for a person again', () => {
+    expect(nextStatus('resolved', { type: 'handoff_requested', reason: 'customer_asked' })).toEqual({ ok: true, to: 'queued' });
+  });
   it('refuses a second handoff instead of queuing twice', () => {
     expect(nextStatus('queued', { type: 'handoff_requested', reason: 'bot_error' })).toMatchObject({ ok: false });
   });

@@ -27,7 +27,7 @@ const refuse = (from: ConversationStatus, e: ConversationEvent): Transition => (
 export function nextStatus(from: ConversationStatus, event: ConversationEvent): Transition {
   switch (event.type) {
     case 'handoff_requested':
-      return from === 'bot' ? to('queued') : refuse(from, event); // a second handoff is a no-op, not a second page
+      return from === 'bot' || from === 'resolved' ? to('queued') : refuse(from, event); // a second handoff is a no-op, not a second page
     case 'agent_assigned':
       return from === 'queued' ? to('assigned') : refuse(from, event); // never double-assigned
     case 'agent_released':

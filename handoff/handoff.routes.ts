@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { authorize } from '../core/access.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { parse } from '../core/validate.ts';
-import { getConversation, insertMessage, listMessages } from '../conversations/index.ts';
+import { conversationChannel, getConversation, insertMessage, listMessages, type ConversationRow, type MessageRow } from '../conversations/index.ts';
 import type { HandoffDeps } from './index.ts';
 import { claimConversation, claimNext, handBack, listQueue } from './queue.ts';
 
@@ -13,6 +13,16 @@ const AgentReply = z.object({ text: z.string().trim().min(1, 'the reply is empty
 
 export function handoffRoutes(deps: HandoffDeps): Router {
   const router = Router();
+  // The customer's live stream: what agents do shows up in the widget. A publish failure never fails the action.
+  const tell = async (conversationId: string, update: { conversation?: ConversationRow; message?: MessageRow }) => {
+    const channel = conversationChannel(conversationId);
+    try {
+      if (update.message && !update.message.private) await deps.events.publish(channel, { type: 'message', message: update.message });
+      if (update.conversation) await deps.events.publish(channel, { type: 'conversation', conversation: update.conversation });
+    } catch (err) {
+      deps.logger.warn({ err, conversationId }, 'could not publish a live conversation event; the customer sees it on the next read');
+    }
+  };
 
   router.get('/agent/queue', async (_req, res) => {
     const who = authorize(res, 'conversations:work');
@@ -23,14 +33,17 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     const who = authorize(res, 'conversations:work');
     if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent can take a conversation.');
     const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
-    res.json({ conversation: await claimConversation(deps.db, { workspaceId: who.workspaceId, conversationId, agentId: who.userId }) });
+    const joined = await claimConversation(deps.db, { workspaceId: who.workspaceId, conversationId, agentId: who.userId });
+    await tell(conversationId, joined);
+    res.json({ conversation: joined.conversation });
   });
 
   router.post('/agent/claim-next', async (_req, res) => {
     const who = authorize(res, 'conversations:work');
     if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent can take a conversation.');
-    const conversation = await claimNext(deps.db, { workspaceId: who.workspaceId, agentId: who.userId });
-    res.status(conversation ? 200 : 204).json(conversation ? { conversation } : undefined);
+    const joined = await claimNext(deps.db, { workspaceId: who.workspaceId, agentId: who.userId });
+    if (joined) await tell(joined.conversation.id, joined);
+    res.status(joined ? 200 : 204).json(joined ? { conversation: joined.conversation } : undefined);
   });
 
   router.get('/agent/conversations/:conversationId', async (req, res) => {
@@ -52,6 +65,7 @@ export function handoffRoutes(deps: HandoffDeps): Router {
       throw new AppError('forbidden', 'Take the conversation first (claim it); only its assigned agent replies to the customer. Private notes are fine.');
     }
     const { message } = await insertMessage(deps.db, { workspaceId: who.workspaceId, conversationId, sender: 'agent', senderId: who.userId, body: input.text, private: input.private });
+    await tell(conversationId, { message });
     res.status(201).json({ message });
   });
 
@@ -60,12 +74,9 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     const who = authorize(res, 'conversations:work');
     if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent can hand a conversation back to the bot.');
     const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
-    const conversation = await getConversation(deps.db, who.workspaceId, conversationId);
-    if (!conversation) throw notFound('conversation', conversationId);
-    if (conversation.assigneeId && conversation.assigneeId !== who.userId && who.role === 'agent') {
-      throw new AppError('forbidden', 'Another agent has this conversation; only they or a supervisor can hand it back to the bot.');
-    }
-    res.json({ conversation: await handBack(deps.db, { workspaceId: who.workspaceId, conversationId, byUserId: who.userId }) });
+    const back = await handBack(deps.db, { workspaceId: who.workspaceId, conversationId, byUserId: who.userId, supervisor: who.role !== 'agent' });
+    await tell(conversationId, back);
+    res.json({ conversation: back.conversation });
   });
 
   return router;

@@ -100,7 +100,9 @@ export async function listQueue(q: Queryable, workspaceId: string, limit = 50): 
  * Claims a queued conversation for `agentId`. Atomic: the row is locked with SKIP LOCKED, so a concurrent claim
  * of the same conversation finds nothing and gets a conflict instead of a second assignment.
  */
-export async function claimConversation(db: Db, c: { workspaceId: string; conversationId: string; agentId: string }): Promise<ConversationRow> {
+export type Joined = { conversation: ConversationRow; message: MessageRow };
+
+export async function claimConversation(db: Db, c: { workspaceId: string; conversationId: string; agentId: string }): Promise<Joined> {
   return db.transaction(async (tx) => {
     const locked = await tx.query<{ id: string }>(
       `SELECT id FROM conversations WHERE id = $1 AND workspace_id = $2 AND status = 'queued' FOR UPDATE SKIP LOCKED`,
@@ -115,22 +117,29 @@ export async function claimConversation(db: Db, c: { workspaceId: string; conver
       });
     }
     const conversation = await applyEvent(tx, c.workspaceId, c.conversationId, { type: 'agent_assigned', agentId: c.agentId });
-    await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: c.conversationId, sender: 'system', body: 'An agent has joined the conversation.' });
-    return conversation;
+    const { message } = await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: c.conversationId, sender: 'system', body: 'An agent has joined the conversation.' });
+    return { conversation, message };
   });
 }
 
 /** Gives a conversation with people back to the bot (an agent or supervisor decides); the bot answers again after. */
-export async function handBack(db: Db, c: { workspaceId: string; conversationId: string; byUserId: string }): Promise<ConversationRow> {
+export async function handBack(db: Db, c: { workspaceId: string; conversationId: string; byUserId: string; supervisor: boolean }): Promise<{ conversation: ConversationRow; message: MessageRow }> {
   return db.transaction(async (tx) => {
+    // Checked under the row lock: the assignee (or a supervisor) decides; a waiting customer who asked for a person is
+    // only sent back to the bot by a supervisor.
+    const current = await getConversation(tx, c.workspaceId, c.conversationId, { forUpdate: true });
+    if (!current) throw new AppError('not_found', `No conversation with id ${c.conversationId} in this workspace.`);
+    if (!c.supervisor && !(current.status === 'assigned' && current.assigneeId === c.byUserId)) {
+      throw new AppError('forbidden', current.status === 'assigned' ? 'Another agent has this conversation; only they or a supervisor can hand it back to the bot.' : 'Take the conversation first; only its agent or a supervisor can hand it back to the bot.');
+    }
     const conversation = await applyEvent(tx, c.workspaceId, c.conversationId, { type: 'handed_back' });
-    await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: c.conversationId, sender: 'system', senderId: c.byUserId, body: 'You are chatting with our assistant again. Ask for a person at any time.' });
-    return conversation;
+    const { message } = await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: c.conversationId, sender: 'system', senderId: c.byUserId, body: 'You are chatting with our assistant again. Ask for a person at any time.' });
+    return { conversation, message };
   });
 }
 
 /** Claims the conversation at the head of the queue, skipping rows other agents are claiming right now. */
-export async function claimNext(db: Db, c: { workspaceId: string; agentId: string }): Promise<ConversationRow | null> {
+export async function claimNext(db: Db, c: { workspaceId: string; agentId: string }): Promise<Joined | null> {
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ id: string }>(
       `SELECT id FROM conversations WHERE workspace_id = $1 AND status = 'queued'
@@ -139,7 +148,7 @@ export async function claimNext(db: Db, c: { workspaceId: string; agentId: strin
     );
     if (!rows[0]) return null;
     const conversation = await applyEvent(tx, c.workspaceId, rows[0].id, { type: 'agent_assigned', agentId: c.agentId });
-    await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: rows[0].id, sender: 'system', body: 'An agent has joined the conversation.' });
-    return conversation;
+    const { message } = await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: rows[0].id, sender: 'system', body: 'An agent has joined the conversation.' });
+    return { conversation, message };
   });
 }

@@ -67,8 +67,9 @@ export function createAuth(deps: { db: Db; config: Config; secret: Uint8Array })
   async function resolve(req: Request): Promise<Principal | null> {
     const header = req.get('authorization');
     const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    // EventSource cannot send headers: live-event streams (GET …/events) may carry the visitor token in the query.
-    const fromQuery = req.method === 'GET' && req.path.endsWith('/events') && typeof req.query.visitorToken === 'string' ? req.query.visitorToken : undefined;
+    // EventSource cannot send headers: a conversation's live-event stream may carry the visitor token in the query
+    // (only there; request logs drop it, see app.ts).
+    const fromQuery = req.method === 'GET' && /^\/api\/conversations\/[^/]+\/events$/.test(req.originalUrl.split('?')[0] ?? '') && typeof req.query.visitorToken === 'string' ? req.query.visitorToken : undefined;
     const visitor = req.get('x-visitor-token') ?? fromQuery;
     const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
     if (header && !bearer) throw new AppError('unauthenticated', 'The Authorization header must be "Bearer <token>".');
