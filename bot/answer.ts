@@ -3,12 +3,12 @@
 // to bot_turns. The bot never speaks in a conversation people have: the status is checked under a row lock at the
 // moment the reply is stored, so an agent who joins while the bot is thinking wins.
 import { redact } from '../core/pii.ts';
-import { insertMessage, type MessageRow } from '../conversations/index.ts';
+import { insertMessage, type HandoffReason, type MessageRow } from '../conversations/index.ts';
 import { requestHandoff, type HandoffResult } from '../handoff/index.ts';
 import { recordGap } from '../kb/index.ts';
 import type { BotDeps } from './index.ts';
 import { handoffMessage } from './messages.ts';
-import { runTurn, summarize, type BotSettings, type Decision, type HistoryTurn, type PriorTurn, type TurnResult } from './pipeline.ts';
+import { runTurn, summarize, type Decision, type HistoryTurn, type PriorTurn, type TurnResult } from './pipeline.ts';
 import { loadBotSettings, businessHoursState } from './settings.ts';
 
 export type AnswerInput = { workspaceId: string; conversationId: string; messageId: string; text: string };
@@ -30,7 +30,7 @@ export async function answerMessage(deps: BotDeps, input: AnswerInput, opts: Ans
   const [history, priorTurns] = await Promise.all([loadHistory(deps, input), loadPriorTurns(deps, input)]);
 
   const turn = await runTurn(deps, { workspaceId: input.workspaceId, text: input.text, history, priorTurns, settings, languageHint: row.language ?? row.contact_language }, { onToken: opts.onToken });
-  const replies = await act(deps, input, turn, settings, row.settings, opts.now ?? new Date());
+  const replies = await act(deps, input, turn, row.settings, opts.now ?? new Date());
   await recordTurn(deps, input, turn, replies.suppressed, performance.now() - started);
   if (turn.decision === 'escalate' && GAP_REASONS.has(turn.reason)) {
     // The knowledge base could not answer: the question joins the knowledge-gaps list for knowledge managers.
@@ -59,16 +59,17 @@ export async function handToPeople(deps: BotDeps, r: { workspaceId: string; conv
   return requestHandoff(deps.db, { ...r, reason: 'customer_asked', summary, message: (position) => handoffMessage(language, 'customer_asked', position, hours) });
 }
 
-async function act(deps: BotDeps, input: AnswerInput, turn: TurnResult, _settings: BotSettings, raw: Record<string, unknown>, now: Date): Promise<{ messages: MessageRow[]; suppressed: boolean }> {
+async function act(deps: BotDeps, input: AnswerInput, turn: TurnResult, raw: Record<string, unknown>, now: Date): Promise<{ messages: MessageRow[]; suppressed: boolean }> {
   if (turn.decision === 'escalate') {
+    const reason = turn.reason as HandoffReason; // runTurn escalates only with handoff reasons
     const hours = businessHoursState(raw, now, turn.language);
     const handed = await requestHandoff(deps.db, {
       workspaceId: input.workspaceId,
       conversationId: input.conversationId,
-      reason: turn.decision === 'escalate' ? (turn.reason as Parameters<typeof handoffMessage>[1]) : 'policy',
+      reason,
       replyToMessageId: input.messageId,
       summary: turn.summary ?? undefined,
-      message: (position) => handoffMessage(turn.language, turn.reason as Parameters<typeof handoffMessage>[1], position, hours),
+      message: (position) => handoffMessage(turn.language, reason, position, hours),
     });
     return { messages: handed.message ? [handed.message] : [], suppressed: handed.alreadyQueued };
   }

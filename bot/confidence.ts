@@ -1,6 +1,6 @@
 // Pure: one confidence score in [0,1] that the best retrieved passage answers the question, combined from several
 // retrieval signals by a logistic model. The weights were fitted on the development datasets by
-// `node bench/calibrate.ts` (positive: an in-scope question whose top document is a correct one; negative: an
+// `BENCH_PARTS=bot npm run bench` (bench/bot.ts) (positive: an in-scope question whose top document is a correct one; negative: an
 // out-of-scope question, or a wrong top document), so the score reads roughly as "probability the top answer is right".
 import type { Passage } from '../kb/index.ts';
 
