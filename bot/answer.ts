@@ -18,24 +18,30 @@ const GAP_REASONS = new Set(['low_confidence', 'no_passages', 'not_in_kb']);
 
 export async function answerMessage(deps: BotDeps, input: AnswerInput, opts: AnswerOptions = {}): Promise<MessageRow[]> {
   const started = performance.now();
-  const conv = await deps.db.query<{ status: string; language: string | null; contact_language: string | null; settings: Record<string, unknown> }>(
-    `SELECT c.status, c.language, ct.language AS contact_language, w.settings
-       FROM conversations c JOIN contacts ct ON ct.id = c.contact_id JOIN workspaces w ON w.id = c.workspace_id
-      WHERE c.id = $1 AND c.workspace_id = $2`,
-    [input.conversationId, input.workspaceId],
-  );
+  // Three reads at once (a turn's latency is mostly round trips): the conversation, its recent messages, earlier turns.
+  const [conv, history, priorTurns] = await Promise.all([
+    deps.db.query<{ status: string; language: string | null; contact_language: string | null; settings: Record<string, unknown> }>(
+      `SELECT c.status, c.language, ct.language AS contact_language, w.settings
+         FROM conversations c JOIN contacts ct ON ct.id = c.contact_id JOIN workspaces w ON w.id = c.workspace_id
+        WHERE c.id = $1 AND c.workspace_id = $2`,
+      [input.conversationId, input.workspaceId],
+    ),
+    loadHistory(deps, input),
+    loadPriorTurns(deps, input),
+  ]);
   const row = conv.rows[0];
   if (!row || row.status !== 'bot') return []; // people have the conversation: the bot stays quiet
   const settings = loadBotSettings(row.settings, deps.defaults);
-  const [history, priorTurns] = await Promise.all([loadHistory(deps, input), loadPriorTurns(deps, input)]);
 
   const turn = await runTurn(deps, { workspaceId: input.workspaceId, text: input.text, history, priorTurns, settings, languageHint: row.language ?? row.contact_language }, { onToken: opts.onToken });
   const replies = await act(deps, input, turn, row.settings, opts.now ?? new Date());
-  await recordTurn(deps, input, turn, replies.suppressed, performance.now() - started);
-  if (turn.decision === 'escalate' && GAP_REASONS.has(turn.reason)) {
+  await Promise.all([
+    recordTurn(deps, input, turn, replies.suppressed, performance.now() - started),
     // The knowledge base could not answer: the question joins the knowledge-gaps list for knowledge managers.
-    await deps.db.transaction((tx) => recordGap(tx, { workspaceId: input.workspaceId, question: redact(input.text), conversationId: input.conversationId }));
-  }
+    turn.decision === 'escalate' && GAP_REASONS.has(turn.reason)
+      ? deps.db.transaction((tx) => recordGap(tx, { workspaceId: input.workspaceId, question: redact(input.text), conversationId: input.conversationId }))
+      : null,
+  ]);
   return replies.messages;
 }
 
@@ -129,10 +135,10 @@ async function recordTurn(deps: BotDeps, input: AnswerInput, turn: TurnResult, s
 async function loadHistory(deps: BotDeps, input: AnswerInput): Promise<HistoryTurn[]> {
   const { rows } = await deps.db.query<{ sender: 'customer' | 'bot' | 'agent'; body: string; cited: boolean }>(
     `SELECT sender, body, cited FROM (
-       SELECT sender, body, jsonb_array_length(citations) > 0 AS cited, created_at, id FROM messages
+       SELECT sender, body, jsonb_array_length(citations) > 0 AS cited, seq FROM messages
         WHERE conversation_id = $1 AND id <> $2 AND NOT private AND sender IN ('customer', 'bot', 'agent')
-        ORDER BY created_at DESC, id DESC LIMIT 12) recent
-      ORDER BY created_at, id`,
+        ORDER BY seq DESC LIMIT 12) recent
+      ORDER BY seq`,
     [input.conversationId, input.messageId],
   );
   return rows.map((r) => ({ role: r.sender, text: r.body, ...(r.sender === 'bot' ? { answer: r.cited } : {}) }));

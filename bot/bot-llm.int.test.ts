@@ -108,6 +108,16 @@ describe('with an LLM', () => {
     expect(sent).toContain('[email]');
   });
 
+  it('answers in the customer\'s language and checks the facts against the English passage', async () => {
+    chat().reply(200, sse(JSON.stringify({ answerable: true, answer: '退款会退回到原支付方式，需要 5 到 7 个工作日到账 [1]。', cited_ids: [1] })), sseHeaders);
+    const ok = await ask('退款需要多长时间才能到账？refund statement');
+    expect(ok.turn).toMatchObject({ decision: 'answer' });
+    expect(ok.turn.steps.find((s: { step: string }) => s.step === 'groundedness')).toMatchObject({ grounded: true, method: expect.stringMatching(/^facts/) });
+    chat().reply(200, sse(JSON.stringify({ answerable: true, answer: '退款需要 10 个工作日到账 [1]。', cited_ids: [1] })), sseHeaders);
+    const invented = await ask('退款需要多长时间才能到账？refund statement');
+    expect(invented.turn).toMatchObject({ decision: 'escalate', reason: 'ungrounded' });
+  });
+
   it('hands over when the passages do not answer the question', async () => {
     chat().reply(200, sse(JSON.stringify({ answerable: false, answer: 'The articles do not say.', cited_ids: [] })), sseHeaders);
     const r = await ask('How long does a refund take if I paid with a gift card?');
@@ -135,6 +145,7 @@ describe('with an LLM', () => {
     expect(r.reply.body).not.toContain('KEFU-SYSTEM');
     // Not even the streamed draft shows it.
     const streamed = r.events.filter((e) => e.event === 'token').map((e) => e.data.text as string).join('');
+    expect(streamed).toMatch(/^Refunds/); // the draft did stream, up to the leak
     expect(streamed).not.toMatch(/KEFU|SYSTEM-7f/);
   });
 

@@ -116,10 +116,13 @@ describe('answers', () => {
     expect(clash.body.error.message).toMatch(/already used for a different message/);
     // A message stored but never answered (the process died before the bot ran): the retry runs the bot.
     const { rows } = await api.deps.db.query<{ id: string }>(
-      `INSERT INTO messages (workspace_id, conversation_id, sender, body, client_message_id) VALUES ($1, $2, 'customer', 'How long does a refund take to appear?', 'lost-1') RETURNING id`,
+      `INSERT INTO messages (workspace_id, conversation_id, sender, body, client_message_id, created_at) VALUES ($1, $2, 'customer', 'How long does a refund take to appear?', 'lost-1', now() - interval '2 minutes') RETURNING id`,
       [ws.id, c.id],
     );
     const retry = await send(c, 'How long does a refund take to appear?', 'lost-1');
+    // (A retry while the first try may still be answering does not ask the bot a second time.)
+    const fresh = await send(c, 'Is return shipping free?', 'same-id');
+    expect(fresh.body.replies).toHaveLength(1);
     expect(retry.status).toBe(200);
     expect(retry.body.message.id).toBe(rows[0]!.id);
     expect(retry.body.replies[0]).toMatchObject({ sender: 'bot', replyToMessageId: rows[0]!.id });
@@ -179,6 +182,10 @@ describe('escalation', () => {
     const c = await start();
     const r = await send(c, 'Can you recommend a good pizza place in Lisbon tonight?');
     expect(r.body.conversation).toMatchObject({ status: 'queued', handoffReason: expect.stringMatching(/low_confidence|no_passages/) });
+    expect(r.body.conversation).not.toHaveProperty('handoffSummary'); // for the agent, not the customer
+    expect((await call(api.url, `/api/conversations/${c.id}`, { headers: { 'x-visitor-token': c.token } })).body.conversation).not.toHaveProperty('handoffSummary');
+    const staff = await call(api.url, `/api/agent/conversations/${c.id}`, { token: agent });
+    expect(staff.body.conversation.handoffSummary).toMatch(/Customer asked/);
     expect(r.body.replies[0].body).toMatch(/You are number \d+ in the queue; an agent will reply here/);
     const row = await api.deps.db.query<{ handoff_summary: string }>('SELECT handoff_summary FROM conversations WHERE id = $1', [c.id]);
     expect(row.rows[0]!.handoff_summary).toMatch(/Customer asked: "Can you recommend a good pizza place in Lisbon tonight\?"/);
@@ -204,6 +211,17 @@ describe('escalation', () => {
     const otherAgent = await call(api.url, `/api/agent/conversations/${c.id}/hand-back`, { token: await login(api.url, email, 'another password 123'), method: 'POST' });
     expect(otherAgent.status).toBe(403);
     expect(otherAgent.body.error.message).toMatch(/Another agent has this conversation/);
+    // The agent's reply reaches the customer's live stream.
+    const controller = new AbortController();
+    const live = await fetch(`${api.url}/api/conversations/${c.id}/events`, { headers: { 'x-visitor-token': c.token }, signal: controller.signal });
+    const reader = live.body!.getReader();
+    let seen = '';
+    while (!/event: ready/.test(seen)) seen += new TextDecoder().decode((await reader.read()).value);
+    await call(api.url, `/api/agent/conversations/${c.id}/messages`, { token: agent, body: { text: 'Hi, I am Sam. Your refund is on its way.' } });
+    await call(api.url, `/api/agent/conversations/${c.id}/messages`, { token: agent, body: { text: 'note: VIP customer', private: true } });
+    while (!/Your refund is on its way/.test(seen)) seen += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    expect(seen).not.toContain('VIP customer');
     const back = await call(api.url, `/api/agent/conversations/${c.id}/hand-back`, { token: agent, method: 'POST' });
     expect(back.body).toMatchObject({ conversation: { status: "bot" } });
     const after = await send(c, 'How long does a refund take to appear?');
@@ -280,7 +298,9 @@ describe('talk to a person', () => {
     await send(c, 'How long does a refund take to appear on my statement?');
     const r = await call(api.url, `/api/conversations/${c.id}/handoff`, { headers: { 'x-visitor-token': c.token }, method: 'POST' });
     expect(r.status).toBe(200);
-    expect(r.body.conversation).toMatchObject({ status: 'queued', handoffReason: 'customer_asked', handoffSummary: expect.stringMatching(/Customer asked: "How long does a refund take to appear on my statement\?"/) });
+    expect(r.body.conversation).toMatchObject({ status: 'queued', handoffReason: 'customer_asked' });
+    const row = await api.deps.db.query<{ handoff_summary: string }>('SELECT handoff_summary FROM conversations WHERE id = $1', [c.id]);
+    expect(row.rows[0]!.handoff_summary).toMatch(/Customer asked: "How long does a refund take to appear on my statement\?"/);
     expect(r.body.message.body).toMatch(/passing you to a person/);
     // Pressing it again is not a second page.
     const again = await call(api.url, `/api/conversations/${c.id}/handoff`, { headers: { 'x-visitor-token': c.token }, method: 'POST' });

@@ -29,3 +29,18 @@ export function checkGrounded(answer: string, citedTexts: readonly string[], ter
   // An answer with claims but no sources, or any unsupported claim, is not grounded.
   return { grounded: unsupported.length === 0 && (checked === 0 || sources.length > 0), supported, checked, unsupported };
 }
+
+const FACT = /https?:\/\/[^\s)\]\u3000-\u303f\uff00-\uffef]+|[\w.+-]+@[\w-]+\.[\w.]+|\d+(?:[.,:]\d+)*%?/g;
+
+/**
+ * For an answer in another language than its passages, where words cannot be compared: the facts that do not
+ * translate — numbers, amounts, times, URLs and email addresses — must each appear in the cited passages.
+ */
+export function checkFacts(answer: string, citedTexts: readonly string[]): Groundedness {
+  const source = citedTexts.join(' ');
+  const facts = [...new Set(answer.replace(CITATION, '').match(FACT) ?? [])];
+  // A number counts only as a whole number ("5" is not found in "2025").
+  const present = (f: string) => new RegExp(`(?<![\\d.,])${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\d])`).test(source);
+  const unsupported = facts.filter((f) => !present(f));
+  return { grounded: unsupported.length === 0 && (facts.length === 0 || citedTexts.length > 0), supported: facts.length - unsupported.length, checked: facts.length, unsupported };
+}

@@ -7,7 +7,7 @@ import type { Citation, HandoffReason } from '../conversations/index.ts';
 import { detectLanguage, searchKbDetailed, sentences, terms, type Passage } from '../kb/index.ts';
 import { confidenceOf, type ConfidenceFeatures } from './confidence.ts';
 import { coverage, extractAnswer } from './extract.ts';
-import { checkGrounded } from './grounded.ts';
+import { checkFacts, checkGrounded } from './grounded.ts';
 import { classifyHarm, detectInjection, leaksSystemPrompt, neutralizePassage, refusalFor } from './guardrails.ts';
 import type { BotDeps } from './index.ts';
 import { LlmError, SYSTEM_PROMPT, type LlmTurn } from './llm.ts';
@@ -196,15 +196,16 @@ export async function runTurn(deps: BotDeps, input: TurnInput, opts: { onToken?:
       text = framedAnswer(language, `${extract.text} ${cited.map((_, i) => `[${i + 1}]`).join('')}`);
     }
     // Word overlap cannot judge an answer written in another language than its passages (a Chinese answer from
-    // English articles): then the model's own citations stand, and the trace says the check was skipped.
+    // English articles): then the facts that do not translate (numbers, times, URLs, emails) must come from them.
     const answerLanguage = detectLanguage(text, language);
     const crossLanguage = !!answerLanguage && cited.some((p) => p.language && p.language !== answerLanguage);
+    const citedTexts = cited.map((p) => [p.documentTitle, ...p.headingPath, p.text].join(' '));
     const grounded = await timed(
       'groundedness',
-      () => (crossLanguage ? null : checkGrounded(text, cited.map((p) => [p.documentTitle, ...p.headingPath, p.text].join(' ')), terms, sentences)),
-      (g) => (g ? { ...g } : { skipped: 'the answer and its passages are in different languages' }),
+      () => (crossLanguage ? checkFacts(text, citedTexts) : checkGrounded(text, citedTexts, terms, sentences)),
+      (g) => ({ ...g, method: crossLanguage ? 'facts (answer and passages in different languages)' : 'words' }),
     );
-    if (grounded && !grounded.grounded) return escalate('ungrounded', score, passages);
+    if (!grounded.grounded) return escalate('ungrounded', score, passages);
     if (!llm) opts.onToken?.(text); // extractive: the whole answer at once, after its checks
     return { ...base, decision: 'answer', reason: 'confident', confidence: score, language, reply: { text, citations: cited.map((p, i) => citation(p, i + 1)) }, signals, steps };
   } catch (err) {

@@ -51,6 +51,12 @@ export type MessageRow = {
   createdAt: Date;
 };
 
+/** What a customer may see of their conversation: no internal summary for agents, no staff ids. */
+export function customerView(c: ConversationRow): Omit<ConversationRow, 'handoffSummary' | 'assigneeId'> {
+  const { handoffSummary: _s, assigneeId: _a, ...rest } = c;
+  return rest;
+}
+
 const CONV = `id, workspace_id AS "workspaceId", contact_id AS "contactId", channel, status, skill, priority,
   assignee_id AS "assigneeId", handoff_reason AS "handoffReason", handoff_summary AS "handoffSummary", queued_at AS "queuedAt", assigned_at AS "assignedAt",
   resolved_at AS "resolvedAt", csat, csat_comment AS "csatComment", created_at AS "createdAt"`;
@@ -119,7 +125,7 @@ export async function insertMessage(q: Queryable, m: NewMessage): Promise<{ mess
 
 export async function listMessages(q: Queryable, conversationId: string, opts: { includePrivate: boolean }): Promise<MessageRow[]> {
   const { rows } = await q.query<MessageRow>(
-    `SELECT ${MSG} FROM messages WHERE conversation_id = $1 ${opts.includePrivate ? '' : 'AND NOT private'} ORDER BY created_at, id`,
+    `SELECT ${MSG} FROM messages WHERE conversation_id = $1 ${opts.includePrivate ? '' : 'AND NOT private'} ORDER BY seq`,
     [conversationId],
   );
   return rows;
@@ -141,7 +147,7 @@ export async function applyEvent(tx: Queryable, workspaceId: string, conversatio
         -- Only an assignment sets the assignee (a customer writing to an assigned conversation keeps it).
         assignee_id    = CASE WHEN $5::uuid IS NOT NULL THEN $5::uuid WHEN $3 IN ('queued', 'bot') THEN NULL ELSE assignee_id END,
         assigned_at    = CASE WHEN $5::uuid IS NOT NULL THEN now() ELSE assigned_at END,
-        resolved_at    = CASE WHEN $3 = 'resolved' THEN now() ELSE resolved_at END
+        resolved_at    = CASE WHEN $3 = 'resolved' THEN now() ELSE NULL END -- reopened: no longer resolved
       WHERE id = $2 AND workspace_id = $1 RETURNING ${CONV}`,
     [workspaceId, conversationId, t.to, event.type === 'handoff_requested' ? event.reason : null, event.type === 'agent_assigned' ? event.agentId : null],
   );

@@ -6,9 +6,10 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { authorize, can, requirePrincipal } from '../core/access.ts';
 import { AppError, notFound } from '../core/errors.ts';
+import type { LiveEvent } from '../core/events.ts';
 import { openSse } from '../core/sse.ts';
 import { parse } from '../core/validate.ts';
-import { applyEvent, createContact, createConversation, getConversation, insertMessage, listMessages, type ConversationRow } from './conversations.repo.ts';
+import { applyEvent, createContact, createConversation, customerView, getConversation, insertMessage, listMessages, type ConversationRow } from './conversations.repo.ts';
 import type { ConversationsDeps } from './index.ts';
 
 const StartConversation = z.object({
@@ -34,6 +35,18 @@ const wantsStream = (accept: string | undefined) => /text\/event-stream/i.test(a
 
 export function conversationsRoutes(deps: ConversationsDeps): Router {
   const router = Router();
+  // A stored message the bot never got to: no reply, no trace, the latest customer message of a conversation that is
+  // still the bot's, and old enough that the first try cannot still be working on it (LLM calls time out before).
+  const neverAnswered = async (messageId: string) =>
+    !!(
+      await deps.db.query(
+        `SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id
+          WHERE m.id = $1 AND c.status = 'bot' AND m.created_at < now() - interval '60 seconds'
+            AND NOT EXISTS (SELECT 1 FROM bot_turns t WHERE t.message_id = m.id)
+            AND NOT EXISTS (SELECT 1 FROM messages later WHERE later.conversation_id = m.conversation_id AND later.seq > m.seq AND later.sender = 'customer')`,
+        [messageId],
+      )
+    ).rows[0];
   // Live events are a delivery aid: a publish failure (Redis down) is logged and never fails the request.
   const tell = async (channel: string, event: { type: string; [key: string]: unknown }) => {
     try {
@@ -68,7 +81,7 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
   router.get('/conversations/:conversationId', async (req, res) => {
     const conversation = await visibleConversation(deps, res, parse(ConversationParams, req.params, 'conversation id').conversationId);
     const staff = res.locals.principal?.type !== 'visitor';
-    res.json({ conversation, messages: await listMessages(deps.db, conversation.id, { includePrivate: staff }) });
+    res.json({ conversation: staff ? conversation : customerView(conversation), messages: await listMessages(deps.db, conversation.id, { includePrivate: staff }) });
   });
 
   // Send a message. With `Accept: text/event-stream` the answer streams: `message` (the stored customer message),
@@ -101,7 +114,7 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
       // A retried send returns what the first one produced instead of asking the bot again — unless the first try
       // stopped before the bot decided anything (no reply and no trace), in which case the bot runs now.
       const earlier = stored.created ? [] : (await listMessages(deps.db, conversationId, { includePrivate: false })).filter((m) => m.replyToMessageId === stored.message.id);
-      const unanswered = !stored.created && earlier.length === 0 && !(await deps.db.query('SELECT 1 FROM bot_turns WHERE message_id = $1', [stored.message.id])).rows[0];
+      const unanswered = !stored.created && earlier.length === 0 && (await neverAnswered(stored.message.id));
       const replies =
         stored.created || unanswered
           ? await deps.afterCustomerMessage(
@@ -112,16 +125,16 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
       const after = await getConversation(deps.db, conversation.workspaceId, conversationId);
       if (stored.created || unanswered) {
         for (const m of replies) await tell(channel, { type: 'message', message: m });
-        if (after && after.status !== conversation.status) await tell(channel, { type: 'conversation', conversation: after });
+        if (after && after.status !== conversation.status) await tell(channel, { type: 'conversation', conversation: customerView(after) });
       }
       if (stream) {
         for (const m of replies) stream.send('reply', m, m.id);
-        stream.send('conversation', after);
+        stream.send('conversation', after && customerView(after));
         stream.send('done', { created: stored.created });
         stream.close();
         return;
       }
-      res.status(stored.created ? 201 : 200).json({ message: stored.message, replies, conversation: after });
+      res.status(stored.created ? 201 : 200).json({ message: stored.message, replies, conversation: after && customerView(after) });
     } catch (err) {
       if (!stream) throw err;
       // Headers are out: say what happened on the stream. The message is stored; sending it again is safe.
@@ -140,7 +153,9 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
     await visibleConversation(deps, res, conversationId);
     const stream = openSse(req, res);
     const seen = new Set<string>();
-    const unsubscribe = await deps.events.subscribe(conversationChannel(conversationId), (e) => {
+    // Live events that arrive while the replay is read wait for it, so the client's last id only moves forward.
+    let held: LiveEvent[] | null = after ? [] : null;
+    const deliver = (e: LiveEvent) => {
       const message = e.message as { id?: string; private?: boolean } | undefined;
       if (message?.private) return;
       if (message?.id) {
@@ -148,21 +163,25 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
         seen.add(message.id);
       }
       stream.send(e.type, e, message?.id);
-    });
+    };
+    const unsubscribe = await deps.events.subscribe(conversationChannel(conversationId), (e) => (held ? held.push(e) : deliver(e)));
     stream.onClose(unsubscribe);
     if (after) {
       const missed = await deps.db.query<{ id: string }>(
         `SELECT m.id FROM messages m, messages since WHERE since.id = $2 AND since.conversation_id = $1 AND m.conversation_id = $1
-            AND NOT m.private AND (m.created_at, m.id) > (since.created_at, since.id) ORDER BY m.created_at, m.id`,
+            AND NOT m.private AND m.seq > since.seq ORDER BY m.seq`,
         [conversationId, after],
       );
-      const all = await listMessages(deps.db, conversationId, { includePrivate: false });
       const wanted = new Set(missed.rows.map((r) => r.id));
-      for (const m of all) {
-        if (!wanted.has(m.id) || seen.has(m.id)) continue;
-        seen.add(m.id);
-        stream.send('message', { type: 'message', message: m }, m.id);
+      for (const m of await listMessages(deps.db, conversationId, { includePrivate: false })) {
+        if (wanted.has(m.id)) deliver({ type: 'message', at: new Date().toISOString(), message: m });
       }
+      // Status changes missed while away: the conversation as it is now.
+      const current = await getConversation(deps.db, principalWorkspace(res), conversationId);
+      if (current) stream.send('conversation', { type: 'conversation', conversation: customerView(current) });
+      const waiting = held ?? [];
+      held = null;
+      for (const e of waiting) deliver(e);
     }
     stream.send('ready', { conversationId });
   });
@@ -176,8 +195,8 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
       if (current?.status === 'resolved') return { after: current, changed: false };
       return { after: await applyEvent(tx, conversation.workspaceId, conversationId, { type: 'resolved' }), changed: true };
     });
-    if (changed) await tell(conversationChannel(conversationId), { type: 'conversation', conversation: after });
-    res.json({ conversation: after });
+    if (changed) await tell(conversationChannel(conversationId), { type: 'conversation', conversation: customerView(after) });
+    res.json({ conversation: customerView(after) });
   });
 
   // CSAT: 1–5 and an optional comment, credited to the agent who had the conversation (or the bot). Rating again
@@ -203,12 +222,14 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
     const result = await deps.requestHuman({ workspaceId: conversation.workspaceId, conversationId, reason: 'customer_asked' });
     const channel = conversationChannel(conversationId);
     if (result.message) await tell(channel, { type: 'message', message: result.message });
-    if (result.conversation.status !== conversation.status) await tell(channel, { type: 'conversation', conversation: result.conversation });
-    res.json(result);
+    if (result.conversation.status !== conversation.status) await tell(channel, { type: 'conversation', conversation: customerView(result.conversation) });
+    res.json({ ...result, conversation: customerView(result.conversation) });
   });
 
   return router;
 }
+
+const principalWorkspace = (res: Response) => requirePrincipal(res).workspaceId;
 
 /** The conversation if the caller may read it: its own visitor, or staff with conversations:read_all. */
 async function visibleConversation(deps: ConversationsDeps, res: Response, id: string): Promise<ConversationRow> {

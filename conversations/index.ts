@@ -26,6 +26,7 @@ export {
   applyEvent,
   createContact,
   createConversation,
+  customerView,
   getConversation,
   insertMessage,
   listMessages,

@@ -14,4 +14,11 @@ describe('createLogger', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ customer: { email: '[email]', phone: '[phone]' }, conversationId: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', msg: 'message from [email]' });
     expect(JSON.parse(lines[1]!).err.message).toBe('card [card] was declined');
   });
+
+  it('keeps visitor tokens out of request logs', () => {
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    createLogger({ level: 'info', destination }).info({ req: { headers: { 'x-visitor-token': 'eyJ.secret.sig' }, query: { visitorToken: 'eyJ.secret.sig' } } }, 'request');
+    expect(lines.join('')).not.toContain('secret');
+  });
 });

@@ -21,7 +21,7 @@ export function createLogger(opts: { level: string; name?: string; destination?:
       name: opts.name ?? 'kefu',
       level: opts.level,
       mixin: () => ({ ...context.getStore() }),
-      redact: { paths: ['password', '*.password', 'req.headers.authorization', 'req.headers.cookie', 'token', '*.token'], censor: '[redacted]' },
+      redact: { paths: ['password', '*.password', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-visitor-token"]', 'req.query.visitorToken', 'token', '*.token'], censor: '[redacted]' },
       serializers: { err: (err: Error) => redactDeep({ ...pino.stdSerializers.err(err) }) },
       formatters: { log: (obj) => redactDeep(obj) as Record<string, unknown> },
       hooks: {

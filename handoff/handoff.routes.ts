@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { authorize } from '../core/access.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { parse } from '../core/validate.ts';
-import { conversationChannel, getConversation, insertMessage, listMessages, type ConversationRow, type MessageRow } from '../conversations/index.ts';
+import { conversationChannel, customerView, getConversation, insertMessage, listMessages, type ConversationRow, type MessageRow } from '../conversations/index.ts';
 import type { HandoffDeps } from './index.ts';
 import { claimConversation, claimNext, handBack, listQueue } from './queue.ts';
 
@@ -18,7 +18,7 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     const channel = conversationChannel(conversationId);
     try {
       if (update.message && !update.message.private) await deps.events.publish(channel, { type: 'message', message: update.message });
-      if (update.conversation) await deps.events.publish(channel, { type: 'conversation', conversation: update.conversation });
+      if (update.conversation) await deps.events.publish(channel, { type: 'conversation', conversation: customerView(update.conversation) });
     } catch (err) {
       deps.logger.warn({ err, conversationId }, 'could not publish a live conversation event; the customer sees it on the next read');
     }
@@ -59,12 +59,15 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent can reply.');
     const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
     const input = parse(AgentReply, req.body, 'reply');
-    const conversation = await getConversation(deps.db, who.workspaceId, conversationId);
-    if (!conversation) throw notFound('conversation', conversationId);
-    if (conversation.assigneeId !== who.userId && !input.private) {
-      throw new AppError('forbidden', 'Take the conversation first (claim it); only its assigned agent replies to the customer. Private notes are fine.');
-    }
-    const { message } = await insertMessage(deps.db, { workspaceId: who.workspaceId, conversationId, sender: 'agent', senderId: who.userId, body: input.text, private: input.private });
+    // Checked under the row lock, in the insert's transaction: a public reply needs the conversation assigned to me now.
+    const message = await deps.db.transaction(async (tx) => {
+      const conversation = await getConversation(tx, who.workspaceId, conversationId, { forUpdate: true });
+      if (!conversation) throw notFound('conversation', conversationId);
+      if (!input.private && (conversation.status !== 'assigned' || conversation.assigneeId !== who.userId)) {
+        throw new AppError('forbidden', 'Take the conversation first (claim it); only its assigned agent replies to the customer. Private notes are fine.');
+      }
+      return (await insertMessage(tx, { workspaceId: who.workspaceId, conversationId, sender: 'agent', senderId: who.userId, body: input.text, private: input.private })).message;
+    });
     await tell(conversationId, { message });
     res.status(201).json({ message });
   });

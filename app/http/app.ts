@@ -40,7 +40,7 @@ export function buildApp(deps: Deps): Express {
     res.on('finish', () => end({ route: (req.route?.path as string | undefined) ? `${req.baseUrl}${req.route.path}` : 'unmatched', status: String(res.statusCode) }));
     withLogContext({ requestId }, next);
   });
-  app.use(pinoHttp({ logger: deps.logger, genReqId: (_req, res) => (res as express.Response).locals.requestId as string, quietReqLogger: true, serializers: { req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/([?&]visitorToken=)[^&]*/, '$1[redacted]') }) }, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
+  app.use(pinoHttp({ logger: deps.logger, genReqId: (_req, res) => (res as express.Response).locals.requestId as string, quietReqLogger: true, serializers: { req: (req: { url?: string }) => ({ ...req, url: req.url && /\/events(\?|$)/.test(req.url) ? req.url.replace(/\?.*$/, '?[redacted]') : req.url }) }, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
   app.use(express.json({ limit: deps.config.BODY_LIMIT }));
   app.use(cookieParser());
 

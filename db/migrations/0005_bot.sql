@@ -20,3 +20,8 @@ CREATE INDEX bot_turns_decision_idx ON bot_turns (workspace_id, decision, create
 -- Harmful requests and jailbreaks get a refusal: neither an answer from the knowledge base nor an agent's time.
 ALTER TABLE bot_turns DROP CONSTRAINT bot_turns_decision_check;
 ALTER TABLE bot_turns ADD CONSTRAINT bot_turns_decision_check CHECK (decision IN ('answer', 'clarify', 'escalate', 'refuse'));
+
+-- Messages in the order they were written: created_at is the transaction's start (a bot reply and a system message
+-- written together share it), so transcripts and live-event replays order by this sequence instead.
+ALTER TABLE messages ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+CREATE INDEX messages_conversation_seq_idx ON messages (conversation_id, seq);
