@@ -44,6 +44,7 @@ export type Deps = {
   /** The chat model for generated answers; null: extractive answers (offline). */
   llm: ChatLlm | null;
   botDeps: BotDeps;
+  presenceTimeoutS: number;
   jobsRequested: () => void;
   dbHealth: () => Promise<DbHealth>;
   afterCustomerMessage: (m: CustomerMessage, opts?: AnswerOptions) => Promise<MessageRow[]>;
@@ -128,6 +129,7 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     auth,
     llm,
     botDeps,
+    presenceTimeoutS: config.PRESENCE_TIMEOUT_S,
     jobsRequested,
     async dbHealth() {
       const started = Date.now();

@@ -14,6 +14,7 @@ export type Permission =
   | 'conversations:read_all' // read any conversation in the workspace
   | 'qa:review' // see and override quality scores
   | 'reports:read' // dashboards and exports
+  | 'team:manage' // skills, agents' skills, levels and capacity
   | 'admin:users' // add, change and disable staff users
   | 'admin:api_keys' // create and revoke API keys
   | 'admin:audit' // read the audit log
@@ -26,6 +27,7 @@ export const PERMISSIONS: readonly Permission[] = [
   'conversations:read_all',
   'qa:review',
   'reports:read',
+  'team:manage',
   'admin:users',
   'admin:api_keys',
   'admin:audit',
@@ -35,7 +37,7 @@ export const PERMISSIONS: readonly Permission[] = [
 // Record<Role, …>: a new role must state its permissions, or this does not compile.
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  supervisor: ['kb:read', 'conversations:work', 'conversations:read_all', 'qa:review', 'reports:read'],
+  supervisor: ['kb:read', 'conversations:work', 'conversations:read_all', 'qa:review', 'reports:read', 'team:manage'],
   agent: ['kb:read', 'conversations:work'],
   kb_manager: ['kb:read', 'kb:write'],
   qa_lead: ['kb:read', 'conversations:read_all', 'qa:review', 'reports:read'],

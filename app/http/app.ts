@@ -8,7 +8,7 @@ import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { conversationsRoutes } from '../../conversations/index.ts';
 import { withLogContext } from '../../core/logger.ts';
-import { handoffRoutes } from '../../handoff/index.ts';
+import { handoffRoutes, teamRoutes } from '../../handoff/index.ts';
 import { kbRoutes } from '../../kb/index.ts';
 import { ingestionRoutes } from '../../ingestion/index.ts';
 import type { Deps } from '../deps.ts';
@@ -62,6 +62,7 @@ export function buildApp(deps: Deps): Express {
   api.use(ingestionRoutes(deps));
   api.use(conversationsRoutes(deps));
   api.use(handoffRoutes(deps));
+  api.use(teamRoutes(deps));
   app.use('/api', api);
 
   app.get('/', (_req, res) => {

@@ -1,0 +1,32 @@
+-- 0006 team: skills (a.k.a. groups: pre-sales, billing, VIP…) with their own business hours, the skills and levels
+-- of each agent, and each agent's capacity and presence (online / away / offline, kept fresh by heartbeats).
+CREATE TABLE skills (
+  id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  workspace_id   uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+  name           text NOT NULL CHECK (name ~ '^[a-z0-9][a-z0-9_-]{0,62}$'),
+  label          text NOT NULL,
+  description    text,
+  business_hours jsonb, -- null: the workspace's hours
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (workspace_id, name)
+);
+
+CREATE TABLE agent_skills (
+  user_id  uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  skill_id uuid NOT NULL REFERENCES skills (id) ON DELETE CASCADE,
+  level    int NOT NULL DEFAULT 1 CHECK (level BETWEEN 1 AND 5),
+  PRIMARY KEY (user_id, skill_id)
+);
+CREATE INDEX agent_skills_skill_idx ON agent_skills (skill_id);
+
+-- One row per agent who has ever been set up or sent a heartbeat. Presence is what the agent chose; an agent whose
+-- last heartbeat is older than the workspace's timeout counts as offline whatever they chose.
+CREATE TABLE agent_profiles (
+  user_id           uuid PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  workspace_id      uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+  capacity          int NOT NULL DEFAULT 3 CHECK (capacity BETWEEN 0 AND 100),
+  presence          text NOT NULL DEFAULT 'offline' CHECK (presence IN ('online', 'away', 'offline')),
+  last_heartbeat_at timestamptz,
+  presence_changed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX agent_profiles_online_idx ON agent_profiles (workspace_id) WHERE presence = 'online';

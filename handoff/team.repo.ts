@@ -1,0 +1,122 @@
+// The team: skills (with their own business hours), each agent's skills, levels and capacity, and presence. Presence
+// is what the agent chose, kept only while heartbeats arrive: an agent whose last heartbeat is older than the
+// timeout is offline, whatever they chose (a closed laptop never keeps receiving conversations).
+import type { Queryable } from '../core/db/index.ts';
+import { AppError } from '../core/errors.ts';
+import type { BusinessHours } from './hours.ts';
+
+export type Presence = 'online' | 'away' | 'offline';
+export type SkillRow = { id: string; name: string; label: string; description: string | null; businessHours: BusinessHours | null; agents: number };
+export type AgentRow = {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  capacity: number;
+  presence: Presence;
+  lastHeartbeatAt: Date | null;
+  load: number;
+  skills: { name: string; level: number }[];
+};
+
+const SKILL = `s.id, s.name, s.label, s.description, s.business_hours AS "businessHours",
+  (SELECT count(*)::int FROM agent_skills a WHERE a.skill_id = s.id) AS agents`;
+
+export async function listSkills(q: Queryable, workspaceId: string): Promise<SkillRow[]> {
+  const { rows } = await q.query<SkillRow>(`SELECT ${SKILL} FROM skills s WHERE s.workspace_id = $1 ORDER BY s.name`, [workspaceId]);
+  return rows;
+}
+
+export type SkillInput = { name: string; label?: string; description?: string | null; businessHours?: BusinessHours | null };
+
+/** Null when the name is taken. */
+export async function createSkill(q: Queryable, workspaceId: string, s: SkillInput): Promise<SkillRow | null> {
+  const { rows } = await q.query<{ id: string }>(
+    `INSERT INTO skills (workspace_id, name, label, description, business_hours) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (workspace_id, name) DO NOTHING RETURNING id`,
+    [workspaceId, s.name, s.label ?? s.name, s.description ?? null, s.businessHours ? JSON.stringify(s.businessHours) : null],
+  );
+  return rows[0] ? skillById(q, rows[0].id) : null;
+}
+
+export async function updateSkill(q: Queryable, workspaceId: string, name: string, s: Omit<SkillInput, 'name'>): Promise<SkillRow | null> {
+  const { rows } = await q.query<{ id: string }>(
+    `UPDATE skills SET label = COALESCE($3, label),
+            description = CASE WHEN $4::boolean THEN $5 ELSE description END,
+            business_hours = CASE WHEN $6::boolean THEN $7::jsonb ELSE business_hours END
+      WHERE workspace_id = $1 AND name = $2 RETURNING id`,
+    [workspaceId, name, s.label ?? null, s.description !== undefined, s.description ?? null, s.businessHours !== undefined, s.businessHours ? JSON.stringify(s.businessHours) : null],
+  );
+  return rows[0] ? skillById(q, rows[0].id) : null;
+}
+
+export async function deleteSkill(q: Queryable, workspaceId: string, name: string): Promise<boolean> {
+  const { rowCount } = await q.query('DELETE FROM skills WHERE workspace_id = $1 AND name = $2', [workspaceId, name]);
+  return (rowCount ?? 0) > 0;
+}
+
+async function skillById(q: Queryable, id: string): Promise<SkillRow> {
+  const { rows } = await q.query<SkillRow>(`SELECT ${SKILL} FROM skills s WHERE s.id = $1`, [id]);
+  return rows[0]!;
+}
+
+/** Presence as it counts: the chosen one while heartbeats are fresh, else offline. `$2` is the timeout in seconds. */
+const EFFECTIVE_PRESENCE = `CASE WHEN p.last_heartbeat_at IS NULL OR p.last_heartbeat_at < now() - make_interval(secs => $2) THEN 'offline' ELSE p.presence END`;
+
+export async function listAgents(q: Queryable, workspaceId: string, opts: { presenceTimeoutS: number; userId?: string }): Promise<AgentRow[]> {
+  const { rows } = await q.query<AgentRow>(
+    `SELECT u.id, u.name, u.email, u.role, COALESCE(p.capacity, 3) AS capacity,
+            COALESCE(${EFFECTIVE_PRESENCE}, 'offline') AS presence, p.last_heartbeat_at AS "lastHeartbeatAt",
+            (SELECT count(*)::int FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'assigned') AS load,
+            COALESCE((SELECT jsonb_agg(jsonb_build_object('name', s.name, 'level', a.level) ORDER BY s.name)
+                        FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = u.id), '[]'::jsonb) AS skills
+       FROM users u LEFT JOIN agent_profiles p ON p.user_id = u.id
+      WHERE u.workspace_id = $1 AND u.role IN ('agent', 'supervisor') AND u.disabled_at IS NULL AND ($3::uuid IS NULL OR u.id = $3)
+      ORDER BY u.name, u.id`,
+    [workspaceId, opts.presenceTimeoutS, opts.userId ?? null],
+  );
+  return rows;
+}
+
+/**
+ * Sets an agent's capacity and/or skills (the whole list: skills not named are removed). Unknown skills and users who
+ * are not agents or supervisors are refused with a message naming them.
+ */
+export async function setAgent(tx: Queryable, workspaceId: string, userId: string, a: { capacity?: number; skills?: { skill: string; level: number }[] }): Promise<void> {
+  const user = await tx.query<{ role: string }>('SELECT role FROM users WHERE id = $1 AND workspace_id = $2 AND disabled_at IS NULL', [userId, workspaceId]);
+  if (!user.rows[0]) throw new AppError('not_found', `No active staff user with id ${userId} in this workspace.`);
+  if (!['agent', 'supervisor'].includes(user.rows[0].role)) {
+    throw new AppError('invalid_request', `This user is a ${user.rows[0].role}; only agents and supervisors take conversations. Change their role first.`);
+  }
+  await tx.query(
+    `INSERT INTO agent_profiles (user_id, workspace_id, capacity) VALUES ($1, $2, COALESCE($3, 3))
+     ON CONFLICT (user_id) DO UPDATE SET capacity = COALESCE($3, agent_profiles.capacity)`,
+    [userId, workspaceId, a.capacity ?? null],
+  );
+  if (!a.skills) return;
+  const names = a.skills.map((s) => s.skill);
+  const known = await tx.query<{ id: string; name: string }>('SELECT id, name FROM skills WHERE workspace_id = $1 AND name = ANY($2::text[])', [workspaceId, names]);
+  const byName = new Map(known.rows.map((r) => [r.name, r.id]));
+  const unknown = names.filter((n) => !byName.has(n));
+  if (unknown.length) throw new AppError('invalid_request', `Unknown skill${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. Create ${unknown.length > 1 ? 'them' : 'it'} first (POST /api/team/skills).`, { details: { unknown } });
+  await tx.query('DELETE FROM agent_skills WHERE user_id = $1', [userId]);
+  for (const s of a.skills) await tx.query('INSERT INTO agent_skills (user_id, skill_id, level) VALUES ($1, $2, $3)', [userId, byName.get(s.skill), s.level]);
+}
+
+/**
+ * A heartbeat from the agent's console, optionally changing presence. Returns the presence that now counts.
+ * Going offline is immediate; so is coming back online.
+ */
+export async function heartbeat(q: Queryable, workspaceId: string, userId: string, presence?: Presence): Promise<{ presence: Presence; changed: boolean }> {
+  const { rows } = await q.query<{ presence: Presence; changed: boolean }>(
+    `WITH before AS (SELECT presence, last_heartbeat_at FROM agent_profiles WHERE user_id = $1)
+     INSERT INTO agent_profiles (user_id, workspace_id, presence, last_heartbeat_at, presence_changed_at)
+     VALUES ($1, $2, COALESCE($3, 'online'), now(), now())
+     ON CONFLICT (user_id) DO UPDATE SET last_heartbeat_at = now(),
+        presence = COALESCE($3, agent_profiles.presence),
+        presence_changed_at = CASE WHEN COALESCE($3, agent_profiles.presence) <> agent_profiles.presence THEN now() ELSE agent_profiles.presence_changed_at END
+     RETURNING presence, NOT EXISTS (SELECT 1 FROM before WHERE before.presence = agent_profiles.presence) AS changed`,
+    [userId, workspaceId, presence ?? null],
+  );
+  return rows[0]!;
+}

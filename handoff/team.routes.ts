@@ -1,0 +1,112 @@
+// The team API: skills (supervisors and admins manage them; agents read them for transfers), agents' skills, levels
+// and capacity, and each agent's own presence and heartbeat.
+import { Router } from 'express';
+import { z } from 'zod';
+import { audit } from '../core/audit.ts';
+import { authorize } from '../core/access.ts';
+import { AppError, notFound } from '../core/errors.ts';
+import { parse } from '../core/validate.ts';
+import { BusinessHoursSchema } from './hours.ts';
+import type { HandoffDeps } from './index.ts';
+import { createSkill, deleteSkill, heartbeat, listAgents, listSkills, setAgent, updateSkill } from './team.repo.ts';
+
+const SkillName = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use lowercase letters, digits, "-" and "_" (for example "billing" or "after-sales")');
+const NewSkill = z.object({
+  name: SkillName,
+  label: z.string().trim().min(1).max(100).optional(),
+  description: z.string().trim().max(2000).nullable().optional(),
+  businessHours: BusinessHoursSchema.nullable().optional(),
+}).strict();
+const SkillPatch = NewSkill.omit({ name: true });
+const SkillParams = z.object({ name: SkillName });
+const AgentParams = z.object({ userId: z.uuid('userId must be a UUID') });
+const AgentUpdate = z.object({
+  capacity: z.number().int('capacity is a whole number of conversations').min(0).max(100).optional(),
+  skills: z.array(z.object({ skill: SkillName, level: z.number().int().min(1, 'levels are 1 to 5').max(5, 'levels are 1 to 5').default(1) }).strict()).max(100).optional(),
+}).strict();
+const PresenceBody = z.object({ status: z.enum(['online', 'away', 'offline'], { error: 'status must be online, away or offline' }) });
+
+export function teamRoutes(deps: HandoffDeps): Router {
+  const router = Router();
+  const timeout = { presenceTimeoutS: deps.presenceTimeoutS };
+
+  router.get('/team/skills', async (_req, res) => {
+    const who = authorize(res, 'conversations:work');
+    res.json({ skills: await listSkills(deps.db, who.workspaceId) });
+  });
+
+  router.post('/team/skills', async (req, res) => {
+    const who = authorize(res, 'team:manage');
+    const input = parse(NewSkill, req.body, 'skill');
+    const skill = await deps.db.transaction(async (tx) => {
+      const s = await createSkill(tx, who.workspaceId, input);
+      if (s) await audit(tx, who, 'skill.created', { type: 'skill', id: s.id, details: input });
+      return s;
+    });
+    if (!skill) throw new AppError('conflict', `A skill named "${input.name}" already exists.`);
+    res.status(201).json({ skill });
+  });
+
+  router.patch('/team/skills/:name', async (req, res) => {
+    const who = authorize(res, 'team:manage');
+    const { name } = parse(SkillParams, req.params, 'skill name');
+    const input = parse(SkillPatch, req.body, 'skill');
+    const skill = await deps.db.transaction(async (tx) => {
+      const s = await updateSkill(tx, who.workspaceId, name, input);
+      if (s) await audit(tx, who, 'skill.changed', { type: 'skill', id: s.id, details: input });
+      return s;
+    });
+    if (!skill) throw notFound('skill', name);
+    res.json({ skill });
+  });
+
+  router.delete('/team/skills/:name', async (req, res) => {
+    const who = authorize(res, 'team:manage');
+    const { name } = parse(SkillParams, req.params, 'skill name');
+    const deleted = await deps.db.transaction(async (tx) => {
+      const ok = await deleteSkill(tx, who.workspaceId, name);
+      if (ok) await audit(tx, who, 'skill.deleted', { type: 'skill', id: name });
+      return ok;
+    });
+    if (!deleted) throw notFound('skill', name);
+    res.status(204).end();
+  });
+
+  router.get('/team/agents', async (_req, res) => {
+    const who = authorize(res, 'conversations:work');
+    res.json({ agents: await listAgents(deps.db, who.workspaceId, timeout) });
+  });
+
+  router.put('/team/agents/:userId', async (req, res) => {
+    const who = authorize(res, 'team:manage');
+    const { userId } = parse(AgentParams, req.params, 'agent id');
+    const input = parse(AgentUpdate, req.body, 'agent');
+    await deps.db.transaction(async (tx) => {
+      await setAgent(tx, who.workspaceId, userId, input);
+      await audit(tx, who, 'agent.changed', { type: 'user', id: userId, details: input });
+    });
+    res.json({ agent: (await listAgents(deps.db, who.workspaceId, { ...timeout, userId }))[0] });
+  });
+
+  // The console sends a heartbeat every ~20 s; missing a few makes the agent offline (PRESENCE_TIMEOUT_S).
+  router.post('/agent/heartbeat', async (_req, res) => {
+    const who = authorize(res, 'conversations:work');
+    if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent has a presence.');
+    res.json(await heartbeat(deps.db, who.workspaceId, who.userId));
+  });
+
+  router.put('/agent/presence', async (req, res) => {
+    const who = authorize(res, 'conversations:work');
+    if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent has a presence.');
+    const { status } = parse(PresenceBody, req.body, 'presence');
+    res.json(await heartbeat(deps.db, who.workspaceId, who.userId, status));
+  });
+
+  router.get('/agent/me', async (_req, res) => {
+    const who = authorize(res, 'conversations:work');
+    if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent has a profile.');
+    res.json({ agent: (await listAgents(deps.db, who.workspaceId, { ...timeout, userId: who.userId }))[0] ?? null });
+  });
+
+  return router;
+}
