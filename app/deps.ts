@@ -6,8 +6,8 @@ import { createJobs, type Jobs } from '../core/jobs.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { startOutboxRelay, type OutboxRelay } from '../core/outbox.ts';
 import { migrate } from '../db/migrate.ts';
-import type { HandoffResult } from '../handoff/index.ts';
-import type { CustomerMessage, HandoffRequest, MessageRow } from '../conversations/index.ts';
+import { assignWaiting, type HandoffResult } from '../handoff/index.ts';
+import { conversationChannel, type CustomerMessage, type HandoffRequest, type MessageRow } from '../conversations/index.ts';
 import { createMemoryEventBus, createRedisEventBus, type EventBus } from '../core/events.ts';
 import { DEFAULT_FETCH_POLICY, IMPORT_QUEUE, INGEST_QUEUE, processImport, processIngest, type FetchPolicy, type IngestionDeps } from '../ingestion/index.ts';
 import {
@@ -112,6 +112,17 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
   };
   await upgradeLegacyEmbeddings(ingestionDeps).catch((err: unknown) => logger.warn({ err }, 'could not start re-indexing older embeddings'));
   let workersStarted = false;
+  const assignAfterHandoff = async (workspaceId: string, conversationId: string) => {
+    const { rows } = await db.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1', [conversationId]);
+    if (rows[0]?.status !== 'queued') return;
+    try {
+      for (const joined of await assignWaiting(db, workspaceId, { presenceTimeoutS: config.PRESENCE_TIMEOUT_S })) {
+        await events.publish(conversationChannel(joined.conversation.id), { type: 'message', message: joined.message }).catch(() => undefined);
+      }
+    } catch (err) {
+      logger.warn({ err, conversationId }, 'assignment after a handoff failed; the conversation stays in the queue');
+    }
+  };
 
   return {
     config,
@@ -140,8 +151,17 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
         return { ok: false, kind: db.kind, error: (err as Error).message };
       }
     },
-    afterCustomerMessage: (m, opts) => answerMessage(botDeps, m, opts),
-    requestHuman: (r) => handToPeople(botDeps, r),
+    // After a handoff, an online agent with the skill and room takes the conversation at once.
+    async afterCustomerMessage(m, opts) {
+      const replies = await answerMessage(botDeps, m, opts);
+      await assignAfterHandoff(m.workspaceId, m.conversationId);
+      return replies;
+    },
+    async requestHuman(r) {
+      const result = await handToPeople(botDeps, r);
+      await assignAfterHandoff(r.workspaceId, r.conversationId);
+      return result;
+    },
     issueVisitorToken: (v) => auth.issueVisitorToken(v),
     startWorkers() {
       if (workersStarted) return;

@@ -8,6 +8,8 @@ import { AppError, notFound } from '../core/errors.ts';
 import { parse } from '../core/validate.ts';
 import { BusinessHoursSchema } from './hours.ts';
 import type { HandoffDeps } from './index.ts';
+import { assignWaiting } from './assign.ts';
+import { conversationChannel, customerView } from '../conversations/index.ts';
 import { createSkill, deleteSkill, heartbeat, listAgents, listSkills, setAgent, updateSkill } from './team.repo.ts';
 
 const SkillName = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use lowercase letters, digits, "-" and "_" (for example "billing" or "after-sales")');
@@ -99,7 +101,16 @@ export function teamRoutes(deps: HandoffDeps): Router {
     const who = authorize(res, 'conversations:work');
     if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent has a presence.');
     const { status } = parse(PresenceBody, req.body, 'presence');
-    res.json(await heartbeat(deps.db, who.workspaceId, who.userId, status));
+    const result = await heartbeat(deps.db, who.workspaceId, who.userId, status);
+    // Coming online frees capacity: waiting conversations are assigned at once (to this agent or others).
+    if (result.presence === 'online' && result.changed) {
+      for (const joined of await assignWaiting(deps.db, who.workspaceId, timeout)) {
+        const channel = conversationChannel(joined.conversation.id);
+        await deps.events.publish(channel, { type: 'message', message: joined.message }).catch(() => undefined);
+        await deps.events.publish(channel, { type: 'conversation', conversation: customerView(joined.conversation) }).catch(() => undefined);
+      }
+    }
+    res.json(result);
   });
 
   router.get('/agent/me', async (_req, res) => {

@@ -27,6 +27,10 @@ CREATE TABLE agent_profiles (
   capacity          int NOT NULL DEFAULT 3 CHECK (capacity BETWEEN 0 AND 100),
   presence          text NOT NULL DEFAULT 'offline' CHECK (presence IN ('online', 'away', 'offline')),
   last_heartbeat_at timestamptz,
-  presence_changed_at timestamptz NOT NULL DEFAULT now()
+  presence_changed_at timestamptz NOT NULL DEFAULT now(),
+  last_assigned_at  timestamptz -- round robin among equally loaded agents: the longest without a new conversation first
 );
 CREATE INDEX agent_profiles_online_idx ON agent_profiles (workspace_id) WHERE presence = 'online';
+
+-- Assignment looks up a contact's previous agent.
+CREATE INDEX conversations_contact_assigned_idx ON conversations (contact_id, assigned_at DESC) WHERE assignee_id IS NOT NULL;

@@ -1,0 +1,96 @@
+// Automatic assignment against real PostgreSQL: skills, capacity, presence, the contact's previous agent, least
+// loaded with round robin, and two assigners racing over the same queue — never two agents on one conversation,
+// never an agent over capacity. Also: an agent coming online is given waiting conversations at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
+import { createContact, createConversation } from '../conversations/index.ts';
+import { hashPassword } from '../core/secrets.ts';
+import { testConfig, uniqueSlug } from '../test/services.ts';
+import { assignNext, assignWaiting } from './index.ts';
+
+let api: TestApi;
+let ws: TestWorkspace;
+const opts = { presenceTimeoutS: 60 };
+const agents: Record<string, string> = {};
+
+async function addAgent(name: string, capacity: number, skills: string[], online: boolean) {
+  const { rows } = await api.deps.db.query<{ id: string }>(`INSERT INTO users (workspace_id, email, name, role, password_hash) VALUES ($1, $2, $3, 'agent', $4) RETURNING id`, [ws.id, `${name}@${ws.slug}.test`, name, await hashPassword('agent password 123')]);
+  const id = rows[0]!.id;
+  await api.deps.db.query(`INSERT INTO agent_profiles (user_id, workspace_id, capacity, presence, last_heartbeat_at) VALUES ($1, $2, $3, $4, now())`, [id, ws.id, capacity, online ? 'online' : 'offline']);
+  for (const s of skills) await api.deps.db.query(`INSERT INTO agent_skills (user_id, skill_id) SELECT $1, id FROM skills WHERE workspace_id = $2 AND name = $3`, [id, ws.id, s]);
+  agents[name] = id;
+  return id;
+}
+
+async function waiting(skill: string | null, contactId?: string) {
+  const contact = contactId ?? (await createContact(api.deps.db, { workspaceId: ws.id, name: 'Customer' }));
+  const c = await createConversation(api.deps.db, { workspaceId: ws.id, contactId: contact, channel: 'api' });
+  await api.deps.db.query(`UPDATE conversations SET status = 'queued', queued_at = clock_timestamp(), skill = $2 WHERE id = $1`, [c.id, skill]);
+  return { id: c.id, contactId: contact };
+}
+
+const loads = async () =>
+  (await api.deps.db.query<{ name: string; load: number }>(
+    `SELECT u.name, count(c.id)::int AS load FROM users u LEFT JOIN conversations c ON c.assignee_id = u.id AND c.status = 'assigned' WHERE u.workspace_id = $1 AND u.role = 'agent' AND u.name <> 'agent' GROUP BY u.name ORDER BY u.name`,
+    [ws.id],
+  )).rows;
+
+beforeAll(async () => {
+  api = await startTestApi(testConfig());
+  ws = await createTestWorkspace(api.deps, uniqueSlug('assign'));
+  await api.deps.db.query(`INSERT INTO skills (workspace_id, name, label) VALUES ($1, 'billing', 'Billing'), ($1, 'vip', 'VIP')`, [ws.id]);
+  await addAgent('ana', 1, ['billing'], true);
+  await addAgent('ben', 2, ['billing'], true);
+  await addAgent('cho', 3, ['vip'], false);
+});
+afterAll(() => api?.close());
+
+describe('assignment', () => {
+  it('gives conversations to online agents with the skill, least loaded first, never over capacity', async () => {
+    const convs = [await waiting('billing'), await waiting('billing'), await waiting('billing'), await waiting('billing')];
+    const joined = await assignWaiting(api.deps.db, ws.id, opts);
+    expect(joined).toHaveLength(3); // ana 1 + ben 2; the fourth waits
+    expect(await loads()).toEqual([{ name: 'ana', load: 1 }, { name: 'ben', load: 2 }, { name: 'cho', load: 0 }]);
+    // Oldest first: the one left waiting is the newest.
+    const left = await api.deps.db.query<{ id: string }>(`SELECT id FROM conversations WHERE workspace_id = $1 AND status = 'queued'`, [ws.id]);
+    expect(left.rows.map((r) => r.id)).toEqual([convs[3]!.id]);
+    expect(joined[0]!.message).toMatchObject({ sender: 'system', body: 'An agent has joined the conversation.' });
+
+    // A VIP conversation waits for an agent with that skill: cho is offline.
+    await waiting('vip');
+    expect(await assignNext(api.deps.db, ws.id, opts)).toBeNull();
+    await api.deps.db.query(`UPDATE conversations SET status = 'resolved', resolved_at = now() WHERE workspace_id = $1 AND status IN ('assigned', 'queued')`, [ws.id]);
+  });
+
+  it('prefers the contact\'s previous agent when they are online and free', async () => {
+    const first = await waiting('billing');
+    const j1 = await assignNext(api.deps.db, ws.id, opts);
+    const previous = j1!.conversation.assigneeId!;
+    await api.deps.db.query(`UPDATE conversations SET status = 'resolved' WHERE id = $1`, [first.id]);
+    const again = await waiting('billing', first.contactId);
+    const j2 = await assignNext(api.deps.db, ws.id, opts);
+    expect(j2!.conversation).toMatchObject({ id: again.id, assigneeId: previous });
+    await api.deps.db.query(`UPDATE conversations SET status = 'resolved' WHERE workspace_id = $1 AND status IN ('assigned', 'queued')`, [ws.id]);
+  });
+
+  it('never double-assigns and never exceeds capacity with two assigners racing', async () => {
+    for (let i = 0; i < 12; i++) await waiting('billing');
+    const [a, b] = await Promise.all([assignWaiting(api.deps.db, ws.id, opts), assignWaiting(api.deps.db, ws.id, opts)]);
+    const ids = [...a, ...b].map((j) => j.conversation.id);
+    expect(ids).toHaveLength(3); // total capacity of the online billing agents
+    expect(new Set(ids).size).toBe(3);
+    expect(await loads()).toEqual([{ name: 'ana', load: 1 }, { name: 'ben', load: 2 }, { name: 'cho', load: 0 }]);
+    const joinedTwice = await api.deps.db.query(`SELECT conversation_id FROM messages WHERE workspace_id = $1 AND body = 'An agent has joined the conversation.' GROUP BY conversation_id HAVING count(*) > 1`, [ws.id]);
+    expect(joinedTwice.rows).toEqual([]);
+  });
+
+  it('assigns waiting conversations as soon as an agent comes online', async () => {
+    await api.deps.db.query(`UPDATE agent_profiles SET presence = 'offline' WHERE user_id = $1`, [agents.cho]);
+    const vip = await waiting('vip');
+    const token = await login(api.url, `cho@${ws.slug}.test`, 'agent password 123');
+    const r = await call(api.url, '/api/agent/presence', { token, method: 'PUT', body: { status: 'online' } });
+    expect(r.body).toEqual({ presence: 'online', changed: true });
+    const row = await api.deps.db.query<{ status: string; assignee_id: string }>('SELECT status, assignee_id FROM conversations WHERE id = $1', [vip.id]);
+    expect(row.rows[0]).toEqual({ status: 'assigned', assignee_id: agents.cho });
+  });
+});
