@@ -1,4 +1,5 @@
-// Agent workspace API (skeleton): see the queue, claim a conversation (or the next one), read it, reply.
+// Agent workspace API: see the queue, claim a conversation (or the next one), read it, reply, resolve, transfer (to a
+// skill or an agent), hand back to the bot.
 import { Router } from 'express';
 import { z } from 'zod';
 import { authorize } from '../core/access.ts';
@@ -6,9 +7,19 @@ import { AppError, notFound } from '../core/errors.ts';
 import { parse } from '../core/validate.ts';
 import { conversationChannel, customerView, getConversation, insertMessage, listMessages, type ConversationRow, type MessageRow } from '../conversations/index.ts';
 import type { HandoffDeps } from './index.ts';
+import { assignWaiting } from './assign.ts';
 import { claimConversation, claimNext, handBack, listQueue } from './queue.ts';
+import { resolveByAgent, transfer } from './transfer.ts';
 
 const ConversationParams = z.object({ conversationId: z.uuid('conversationId must be a UUID') });
+const Transfer = z
+  .object({
+    skill: z.string().trim().min(1).max(63).optional(),
+    agentId: z.uuid('agentId must be a UUID').optional(),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .strict()
+  .refine((t) => !!t.skill !== !!t.agentId, { message: 'say where to transfer: either "skill" (its queue) or "agentId" (an online agent), not both' });
 const AgentReply = z.object({ text: z.string().trim().min(1, 'the reply is empty').max(10_000), private: z.boolean().default(false) });
 
 export function handoffRoutes(deps: HandoffDeps): Router {
@@ -70,6 +81,36 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     });
     await tell(conversationId, { message });
     res.status(201).json({ message });
+  });
+
+  // Capacity was freed: waiting conversations go to whoever can take them, at once.
+  const reassign = async (workspaceId: string) => {
+    for (const joined of await assignWaiting(deps.db, workspaceId, { presenceTimeoutS: deps.presenceTimeoutS })) await tell(joined.conversation.id, joined);
+  };
+
+  router.post('/agent/conversations/:conversationId/resolve', async (req, res) => {
+    const who = authorize(res, 'conversations:work');
+    if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent can resolve a conversation.');
+    const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    const done = await resolveByAgent(deps.db, who.workspaceId, conversationId, { userId: who.userId, supervisor: who.role !== 'agent' });
+    for (const m of done.messages) await tell(conversationId, { message: m });
+    await tell(conversationId, { conversation: done.conversation });
+    await reassign(who.workspaceId);
+    res.json({ conversation: done.conversation });
+  });
+
+  // Transfer to a skill's queue or to an online agent with room (a supervisor may do it for anyone: reassign).
+  router.post('/agent/conversations/:conversationId/transfer', async (req, res) => {
+    const who = authorize(res, 'conversations:work');
+    if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent can transfer a conversation.');
+    const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    const to = parse(Transfer, req.body, 'transfer');
+    const moved = await transfer(deps.db, who.workspaceId, conversationId, { userId: who.userId, supervisor: who.role !== 'agent' }, to, { presenceTimeoutS: deps.presenceTimeoutS });
+    for (const m of moved.messages) await tell(conversationId, { message: m });
+    await tell(conversationId, { conversation: moved.conversation });
+    await reassign(who.workspaceId); // the conversation (to a skill) and the freed capacity
+    const after = await getConversation(deps.db, who.workspaceId, conversationId);
+    res.json({ conversation: after });
   });
 
   // Give the conversation back to the bot: only then does the bot answer in it again.

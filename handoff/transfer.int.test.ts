@@ -1,0 +1,104 @@
+// Resolve and transfer through the agent API against real PostgreSQL: freed capacity is reassigned at once; transfers
+// go to a skill's queue or to an online agent with room; the wrong agent, an unknown skill, an offline or full agent
+// are refused with a clear error and nothing changes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
+import { createContact, createConversation } from '../conversations/index.ts';
+import { hashPassword } from '../core/secrets.ts';
+import { testConfig, uniqueSlug } from '../test/services.ts';
+import { assignWaiting } from './index.ts';
+
+let api: TestApi;
+let ws: TestWorkspace;
+const id: Record<string, string> = {};
+const token: Record<string, string> = {};
+const PASSWORD = 'agent password 123';
+
+async function addAgent(name: string, capacity: number, skills: string[], online: boolean) {
+  const { rows } = await api.deps.db.query<{ id: string }>(`INSERT INTO users (workspace_id, email, name, role, password_hash) VALUES ($1, $2, $3, 'agent', $4) RETURNING id`, [ws.id, `${name}@${ws.slug}.test`, name, await hashPassword(PASSWORD)]);
+  id[name] = rows[0]!.id;
+  await api.deps.db.query(`INSERT INTO agent_profiles (user_id, workspace_id, capacity, presence, last_heartbeat_at) VALUES ($1, $2, $3, $4, now())`, [id[name], ws.id, capacity, online ? 'online' : 'offline']);
+  for (const s of skills) await api.deps.db.query(`INSERT INTO agent_skills (user_id, skill_id) SELECT $1, id FROM skills WHERE workspace_id = $2 AND name = $3`, [id[name], ws.id, s]);
+  token[name] = await login(api.url, `${name}@${ws.slug}.test`, PASSWORD);
+}
+async function waiting(skill: string) {
+  const contact = await createContact(api.deps.db, { workspaceId: ws.id, name: 'Customer' });
+  const c = await createConversation(api.deps.db, { workspaceId: ws.id, contactId: contact, channel: 'api' });
+  await api.deps.db.query(`UPDATE conversations SET status = 'queued', queued_at = clock_timestamp(), skill = $2 WHERE id = $1`, [c.id, skill]);
+  return c.id;
+}
+const state = async (conversationId: string) =>
+  (await api.deps.db.query<{ status: string; assignee_id: string | null; skill: string | null }>('SELECT status, assignee_id, skill FROM conversations WHERE id = $1', [conversationId])).rows[0]!;
+const post = (who: string, path: string, body?: unknown) => call(api.url, path, { token: token[who], method: 'POST', body });
+
+beforeAll(async () => {
+  api = await startTestApi(testConfig());
+  ws = await createTestWorkspace(api.deps, uniqueSlug('transfer'));
+  await api.deps.db.query(`INSERT INTO skills (workspace_id, name, label) VALUES ($1, 'billing', 'Billing'), ($1, 'vip', 'VIP')`, [ws.id]);
+  await addAgent('ana', 1, ['billing'], true);
+  await addAgent('ben', 1, ['billing'], true);
+  await addAgent('cho', 1, ['vip'], false);
+});
+afterAll(() => api?.close());
+
+describe('transfer and resolve', () => {
+  it('refuses the wrong agent, unknown skills, offline or full agents, and ambiguous targets — changing nothing', async () => {
+    const c = await waiting('billing');
+    await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
+    const owner = (await state(c)).assignee_id === id.ana ? 'ana' : 'ben';
+    const other = owner === 'ana' ? 'ben' : 'ana';
+
+    const notMine = await post(other, `/api/agent/conversations/${c}/transfer`, { skill: 'vip' });
+    expect(notMine.status).toBe(403);
+    const unknown = await post(owner, `/api/agent/conversations/${c}/transfer`, { skill: 'pre-sales' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/Unknown skill "pre-sales"/);
+    const offline = await post(owner, `/api/agent/conversations/${c}/transfer`, { agentId: id.cho });
+    expect(offline.status).toBe(409);
+    expect(offline.body.error.message).toMatch(/cho is offline/);
+    const both = await post(owner, `/api/agent/conversations/${c}/transfer`, { skill: 'vip', agentId: id.cho });
+    expect(both.status).toBe(400);
+    expect(both.body.error.message).toMatch(/either "skill" \(its queue\) or "agentId"/);
+    // ben/ana each have capacity 1 and one of them is free: fill the free one, then a transfer to them is refused.
+    const second = await waiting('billing');
+    await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
+    expect((await state(second)).assignee_id).toBe(id[other]);
+    const full = await post(owner, `/api/agent/conversations/${c}/transfer`, { agentId: id[other] });
+    expect(full.status).toBe(409);
+    expect(full.body.error.message).toMatch(/at capacity \(1 conversations\)/);
+    expect(await state(c)).toMatchObject({ status: 'assigned', assignee_id: id[owner], skill: 'billing' });
+
+    // Resolving frees capacity: the next waiting billing conversation goes to that agent at once.
+    const third = await waiting('billing');
+    const resolved = await post(owner, `/api/agent/conversations/${c}/resolve`);
+    expect(resolved.body.conversation.status).toBe('resolved');
+    expect(await state(third)).toMatchObject({ status: 'assigned', assignee_id: id[owner] });
+    await post(owner, `/api/agent/conversations/${third}/resolve`);
+    await post(other, `/api/agent/conversations/${second}/resolve`);
+  });
+
+  it('moves a conversation to an online agent with room, keeping the note private', async () => {
+    const c = await waiting('billing');
+    await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
+    const owner = (await state(c)).assignee_id === id.ana ? 'ana' : 'ben';
+    const other = owner === 'ana' ? 'ben' : 'ana';
+    const r = await post(owner, `/api/agent/conversations/${c}/transfer`, { agentId: id[other], note: 'Refund over 500, needs a second look' });
+    expect(r.status).toBe(200);
+    expect(r.body.conversation).toMatchObject({ status: 'assigned', assigneeId: id[other] });
+    const msgs = await api.deps.db.query<{ body: string; private: boolean }>(`SELECT body, private FROM messages WHERE conversation_id = $1 ORDER BY seq`, [c]);
+    expect(msgs.rows).toContainEqual({ body: 'Transferred to an agent: Refund over 500, needs a second look', private: true });
+    expect(msgs.rows).toContainEqual({ body: 'Another agent has taken over the conversation.', private: false });
+    await post(other, `/api/agent/conversations/${c}/resolve`);
+  });
+
+  it('sends a conversation to a skill\'s queue, where the next agent with that skill takes it when they come online', async () => {
+    const c = await waiting('billing');
+    await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
+    const owner = (await state(c)).assignee_id === id.ana ? 'ana' : 'ben';
+    const r = await post(owner, `/api/agent/conversations/${c}/transfer`, { skill: 'vip', note: 'Gold tier customer' });
+    expect(r.body.conversation).toMatchObject({ status: 'queued', skill: 'vip', assigneeId: null });
+    const online = await call(api.url, '/api/agent/presence', { token: token.cho, method: 'PUT', body: { status: 'online' } });
+    expect(online.body.presence).toBe('online');
+    expect(await state(c)).toMatchObject({ status: 'assigned', assignee_id: id.cho, skill: 'vip' });
+  });
+});

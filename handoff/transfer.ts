@@ -1,0 +1,76 @@
+// What an agent does with a conversation they have: resolve it (capacity freed), or transfer it — to a skill (back to
+// the queue for that skill) or to a named agent who is online and has room (a supervisor doing this is a reassign).
+// Every change is checked under the conversation's row lock; a transfer note is kept as a private note.
+import type { Db, Queryable } from '../core/db/index.ts';
+import { AppError } from '../core/errors.ts';
+import { applyEvent, getConversation, insertMessage, type ConversationRow, type MessageRow } from '../conversations/index.ts';
+
+export type Actor = { userId: string; supervisor: boolean };
+export type Changed = { conversation: ConversationRow; messages: MessageRow[] };
+
+async function lockOwn(tx: Queryable, workspaceId: string, conversationId: string, who: Actor, doing: string): Promise<ConversationRow> {
+  const c = await getConversation(tx, workspaceId, conversationId, { forUpdate: true });
+  if (!c) throw new AppError('not_found', `No conversation with id ${conversationId} in this workspace.`);
+  if (c.status !== 'assigned' && !(who.supervisor && c.status === 'queued')) {
+    throw new AppError('invalid_transition', `This conversation is ${c.status}; only a conversation someone has can be ${doing}.`, { details: { status: c.status } });
+  }
+  if (!who.supervisor && c.assigneeId !== who.userId) throw new AppError('forbidden', `Only the agent who has this conversation (or a supervisor) can ${doing.replace(/ed$/, '')} it.`);
+  return c;
+}
+
+export async function resolveByAgent(db: Db, workspaceId: string, conversationId: string, who: Actor): Promise<Changed> {
+  return db.transaction(async (tx) => {
+    await lockOwn(tx, workspaceId, conversationId, who, 'resolved');
+    const conversation = await applyEvent(tx, workspaceId, conversationId, { type: 'resolved' });
+    const { message } = await insertMessage(tx, { workspaceId, conversationId, sender: 'system', senderId: who.userId, body: 'This conversation was marked as resolved. Write again at any time if you need more help.' });
+    return { conversation, messages: [message] };
+  });
+}
+
+export async function transfer(
+  db: Db,
+  workspaceId: string,
+  conversationId: string,
+  who: Actor,
+  to: { skill?: string; agentId?: string; note?: string },
+  opts: { presenceTimeoutS: number },
+): Promise<Changed> {
+  return db.transaction(async (tx) => {
+    const before = await lockOwn(tx, workspaceId, conversationId, who, 'transferred');
+    const messages: MessageRow[] = [];
+    const note = async (body: string) => messages.push((await insertMessage(tx, { workspaceId, conversationId, sender: 'system', senderId: who.userId, body, private: true })).message);
+    if (to.skill) {
+      const skill = await tx.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [workspaceId, to.skill]);
+      if (!skill.rows[0]) throw new AppError('invalid_request', `Unknown skill "${to.skill}". Pick one of the workspace's skills (GET /api/team/skills).`);
+    }
+    if (to.agentId) {
+      // The target must be an online agent (or supervisor) of this workspace with room: checked under their row lock.
+      const { rows } = await tx.query<{ name: string; online: boolean; capacity: number }>(
+        `SELECT u.name, (p.presence = 'online' AND p.last_heartbeat_at >= now() - make_interval(secs => $3)) AS online, p.capacity
+           FROM users u LEFT JOIN agent_profiles p ON p.user_id = u.id
+          WHERE u.id = $1 AND u.workspace_id = $2 AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor') FOR UPDATE OF u`,
+        [to.agentId, workspaceId, opts.presenceTimeoutS],
+      );
+      const target = rows[0];
+      if (!target) throw new AppError('invalid_request', `No agent with id ${to.agentId} in this workspace.`);
+      if (to.agentId === before.assigneeId) throw new AppError('invalid_request', `${target.name} already has this conversation.`);
+      if (!target.online) throw new AppError('conflict', `${target.name} is offline; transfer to an online agent or to a skill's queue instead.`);
+      const load = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM conversations WHERE assignee_id = $1 AND status = 'assigned'`, [to.agentId]);
+      if (load.rows[0]!.n >= target.capacity) throw new AppError('conflict', `${target.name} is at capacity (${target.capacity} conversations); transfer to a skill's queue instead.`);
+    }
+    if (before.status === 'assigned') await applyEvent(tx, workspaceId, conversationId, { type: 'agent_released' });
+    if (to.skill) await tx.query('UPDATE conversations SET skill = $2 WHERE id = $1', [conversationId, to.skill]);
+    let conversation: ConversationRow;
+    if (to.agentId) {
+      conversation = await applyEvent(tx, workspaceId, conversationId, { type: 'agent_assigned', agentId: to.agentId });
+      await tx.query('UPDATE agent_profiles SET last_assigned_at = clock_timestamp() WHERE user_id = $1', [to.agentId]);
+    } else {
+      conversation = (await getConversation(tx, workspaceId, conversationId))!;
+    }
+    if (to.note || to.skill || to.agentId) await note(`Transferred${to.agentId ? ' to an agent' : ''}${to.skill ? ` to ${to.skill}` : ''}${to.note ? `: ${to.note}` : ''}`);
+    messages.push(
+      (await insertMessage(tx, { workspaceId, conversationId, sender: 'system', senderId: who.userId, body: to.agentId ? 'Another agent has taken over the conversation.' : 'You are being transferred to the right team; an agent will reply here.' })).message,
+    );
+    return { conversation, messages };
+  });
+}
