@@ -6,7 +6,7 @@ import { createJobs, type Jobs } from '../core/jobs.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { startOutboxRelay, type OutboxRelay } from '../core/outbox.ts';
 import { migrate } from '../db/migrate.ts';
-import { assignWaiting, type HandoffResult } from '../handoff/index.ts';
+import { assignWaiting, publishStandings, type HandoffResult } from '../handoff/index.ts';
 import { conversationChannel, type CustomerMessage, type HandoffRequest, type MessageRow } from '../conversations/index.ts';
 import { createMemoryEventBus, createRedisEventBus, type EventBus } from '../core/events.ts';
 import { DEFAULT_FETCH_POLICY, IMPORT_QUEUE, INGEST_QUEUE, processImport, processIngest, type FetchPolicy, type IngestionDeps } from '../ingestion/index.ts';
@@ -98,7 +98,7 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
   const parseLimits = { maxBytes: Math.round(config.KB_MAX_UPLOAD_MB * 1024 * 1024) };
   const jobsRequested = () => relay.poke();
 
-  const botDeps: BotDeps = { db, embedders, logger, llm, defaults: { answerThreshold: config.BOT_ANSWER_THRESHOLD, clarifyThreshold: config.BOT_CLARIFY_THRESHOLD } };
+  const botDeps: BotDeps = { db, embedders, logger, llm, defaults: { answerThreshold: config.BOT_ANSWER_THRESHOLD, clarifyThreshold: config.BOT_CLARIFY_THRESHOLD }, presenceTimeoutS: config.PRESENCE_TIMEOUT_S };
   const ingestionDeps: IngestionDeps = {
     db,
     embedders,
@@ -119,6 +119,8 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
       for (const joined of await assignWaiting(db, workspaceId, { presenceTimeoutS: config.PRESENCE_TIMEOUT_S })) {
         await events.publish(conversationChannel(joined.conversation.id), { type: 'message', message: joined.message }).catch(() => undefined);
       }
+      // Everyone still waiting hears their new place and wait.
+      await publishStandings(db, events, workspaceId, { presenceTimeoutS: config.PRESENCE_TIMEOUT_S });
     } catch (err) {
       logger.warn({ err, conversationId }, 'assignment after a handoff failed; the conversation stays in the queue');
     }

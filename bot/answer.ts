@@ -62,7 +62,7 @@ export async function handToPeople(deps: BotDeps, r: { workspaceId: string; conv
   const lastAsked = [...history].reverse().find((h) => h.role === 'customer')?.text ?? '(nothing yet)';
   const summary = summarize({ workspaceId: r.workspaceId, text: lastAsked, history: history.slice(0, -1), priorTurns, settings: loadBotSettings(row?.settings, deps.defaults) }, 'customer_asked', null, [], {}, language);
   const hours = businessHoursState(row?.settings, now, language);
-  return requestHandoff(deps.db, { ...r, reason: 'customer_asked', summary, message: (position) => handoffMessage(language, 'customer_asked', position, hours) });
+  return requestHandoff(deps.db, { ...r, reason: 'customer_asked', summary, message: (position, eta) => handoffMessage(language, 'customer_asked', position, hours, eta), presenceTimeoutS: deps.presenceTimeoutS });
 }
 
 async function act(deps: BotDeps, input: AnswerInput, turn: TurnResult, raw: Record<string, unknown>, now: Date): Promise<{ messages: MessageRow[]; suppressed: boolean }> {
@@ -75,7 +75,8 @@ async function act(deps: BotDeps, input: AnswerInput, turn: TurnResult, raw: Rec
       reason,
       replyToMessageId: input.messageId,
       summary: turn.summary ?? undefined,
-      message: (position) => handoffMessage(turn.language, reason, position, hours),
+      message: (position, eta) => handoffMessage(turn.language, reason, position, hours, eta),
+      presenceTimeoutS: deps.presenceTimeoutS,
     });
     return { messages: handed.message ? [handed.message] : [], suppressed: handed.alreadyQueued };
   }

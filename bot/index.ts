@@ -8,7 +8,8 @@ import type { EmbedderRegistry } from '../kb/index.ts';
 import type { ChatLlm } from './llm.ts';
 import type { BotDefaults } from './settings.ts';
 
-export type BotDeps = { db: Db; embedders: EmbedderRegistry; logger: Logger; llm: ChatLlm | null; defaults: BotDefaults };
+/** `presenceTimeoutS`: for the estimated wait told on handoff (agents without a heartbeat this long are offline). */
+export type BotDeps = { db: Db; embedders: EmbedderRegistry; logger: Logger; llm: ChatLlm | null; defaults: BotDefaults; presenceTimeoutS: number };
 
 export { answerMessage, handToPeople, type AnswerInput, type AnswerOptions } from './answer.ts';
 export { runTurn, summarize, type BotSettings, type Decision, type HistoryTurn, type PriorTurn, type ReasonCode, type Step, type TurnInput, type TurnResult } from './pipeline.ts';

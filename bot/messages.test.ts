@@ -14,7 +14,8 @@ describe('pickedOption', () => {
 
 describe('handoffMessage', () => {
   it('gives the queue position when people are in, and when they are back when not', () => {
-    expect(handoffMessage('en', 'low_confidence', 3, { open: true, opensAt: null, description: null })).toMatch(/You are number 3 in the queue/);
+    expect(handoffMessage('en', 'low_confidence', 3, { open: true, opensAt: null, description: null })).toMatch(/You are number 3 in the queue; an agent/);
+    expect(handoffMessage('en', 'low_confidence', 3, { open: true, opensAt: null, description: null }, 480)).toMatch(/number 3 in the queue \(estimated wait: about 8 minutes\)/);
     const closed = handoffMessage('zh', 'customer_asked', 1, { open: false, opensAt: '12月7日 09:00', description: '周一至周五 09:00–18:00' });
     expect(closed).toMatch(/不在线（服务时间：周一至周五 09:00–18:00）/);
     expect(closed).toMatch(/12月7日 09:00/);

@@ -2,6 +2,7 @@
 // handoff message (why, where the customer stands, and when people are available). English and Chinese; other
 // languages get English until translated.
 import type { HandoffReason } from '../conversations/index.ts';
+import { describeWait } from '../handoff/index.ts';
 
 type Lang = 'en' | 'zh';
 const pick = (language: string | null): Lang => (language === 'zh' ? 'zh' : 'en');
@@ -68,11 +69,13 @@ const WHY: Record<Lang, Partial<Record<HandoffReason, string>> & { default: stri
  * The handoff message. Open: the queue position. Closed: when people are back (`opensAt`, already formatted in the
  * workspace's time zone) and the hours, so the customer knows when to expect a reply.
  */
-export function handoffMessage(language: string | null, reason: HandoffReason, position: number | null, hours: { open: boolean; opensAt: string | null; description: string | null }): string {
+export function handoffMessage(language: string | null, reason: HandoffReason, position: number | null, hours: { open: boolean; opensAt: string | null; description: string | null }, etaSeconds: number | null = null): string {
   const lang = pick(language);
   const why = WHY[lang][reason] ?? WHY[lang].default;
   if (hours.open) {
-    return lang === 'zh' ? `${why}您目前排在第 ${position ?? 1} 位，客服人员会在这里回复您。` : `${why} You are number ${position ?? 1} in the queue; an agent will reply here.`;
+    const wait = describeWait(etaSeconds, lang);
+    if (lang === 'zh') return `${why}您目前排在第 ${position ?? 1} 位${wait ? `，预计等待${wait}` : ''}，客服人员会在这里回复您。`;
+    return `${why} You are number ${position ?? 1} in the queue${wait ? ` (estimated wait: ${wait})` : ''}; an agent will reply here.`;
   }
   const when = hours.opensAt ?? '';
   const table = hours.description ? (lang === 'zh' ? `（服务时间：${hours.description}）` : ` (our hours: ${hours.description})`) : '';

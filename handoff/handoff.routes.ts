@@ -2,7 +2,7 @@
 // skill or an agent), hand back to the bot.
 import { Router } from 'express';
 import { z } from 'zod';
-import { authorize } from '../core/access.ts';
+import { authorize, can, requirePrincipal } from '../core/access.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { parse } from '../core/validate.ts';
 import { conversationChannel, customerView, getConversation, insertMessage, listMessages, type ConversationRow, type MessageRow } from '../conversations/index.ts';
@@ -10,6 +10,7 @@ import type { HandoffDeps } from './index.ts';
 import { assignWaiting } from './assign.ts';
 import { claimConversation, claimNext, handBack, listQueue } from './queue.ts';
 import { resolveByAgent, transfer } from './transfer.ts';
+import { publishStandings, queueStandings } from './wait.ts';
 
 const ConversationParams = z.object({ conversationId: z.uuid('conversationId must be a UUID') });
 const Transfer = z
@@ -86,7 +87,19 @@ export function handoffRoutes(deps: HandoffDeps): Router {
   // Capacity was freed: waiting conversations go to whoever can take them, at once.
   const reassign = async (workspaceId: string) => {
     for (const joined of await assignWaiting(deps.db, workspaceId, { presenceTimeoutS: deps.presenceTimeoutS })) await tell(joined.conversation.id, joined);
+    await publishStandings(deps.db, deps.events, workspaceId, { presenceTimeoutS: deps.presenceTimeoutS }).catch((err: unknown) => deps.logger.warn({ err }, 'could not publish queue positions'));
   };
+
+  // For the waiting customer: their place in the queue and the estimated wait (also pushed live as "queue" events).
+  router.get('/conversations/:conversationId/queue', async (req, res) => {
+    const who = requirePrincipal(res);
+    const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    const conversation = await getConversation(deps.db, who.workspaceId, conversationId);
+    const mine = who.type === 'visitor' ? conversation?.contactId === who.contactId : can(who, 'conversations:read_all') || can(who, 'conversations:work');
+    if (!conversation || !mine) throw notFound('conversation', conversationId);
+    const [standing] = await queueStandings(deps.db, who.workspaceId, { presenceTimeoutS: deps.presenceTimeoutS, conversationId });
+    res.json({ status: conversation.status, queue: standing ? { position: standing.position, etaSeconds: standing.etaSeconds, agentsOnline: standing.agentsOnline } : null });
+  });
 
   router.post('/agent/conversations/:conversationId/resolve', async (req, res) => {
     const who = authorize(res, 'conversations:work');

@@ -2,6 +2,7 @@
 // claim atomically — a conversation row is locked with FOR UPDATE SKIP LOCKED, so two agents claiming at once never
 // both get it. Skill routing, capacity, presence and tickets deepen this module later.
 import type { Db, Queryable } from '../core/db/index.ts';
+import { queueStandings } from './wait.ts';
 import { AppError } from '../core/errors.ts';
 import { applyEvent, getConversation, insertMessage, type ConversationRow, type HandoffReason, type MessageRow } from '../conversations/index.ts';
 
@@ -53,8 +54,10 @@ export type HandoffInput = {
   replyToMessageId?: string;
   /** A short context summary for the agent who takes it (the bot writes one). */
   summary?: string;
-  /** The customer-facing message, given the queue position; handoffText by default. */
-  message?: (position: number | null) => string;
+  /** The customer-facing message, given the queue position and estimated wait; handoffText by default. */
+  message?: (position: number | null, etaSeconds: number | null) => string;
+  /** For the estimated wait: agents without a heartbeat this long are offline. */
+  presenceTimeoutS?: number;
 };
 
 export async function requestHandoff(db: Db, r: HandoffInput): Promise<HandoffResult> {
@@ -69,12 +72,13 @@ export async function requestHandoff(db: Db, r: HandoffInput): Promise<HandoffRe
     let conversation = await applyEvent(tx, r.workspaceId, r.conversationId, { type: 'handoff_requested', reason: r.reason });
     await tx.query('UPDATE conversations SET handoff_summary = $2, handoff_at = now() WHERE id = $1', [r.conversationId, r.summary ?? null]);
     conversation = { ...conversation, handoffSummary: r.summary ?? null };
-    const position = await queuePosition(tx, r.workspaceId, r.conversationId);
+    const standing = (await queueStandings(tx, r.workspaceId, { presenceTimeoutS: r.presenceTimeoutS ?? 60, conversationId: r.conversationId }))[0];
+    const position = standing?.position ?? (await queuePosition(tx, r.workspaceId, r.conversationId));
     const { message } = await insertMessage(tx, {
       workspaceId: r.workspaceId,
       conversationId: r.conversationId,
       sender: 'system',
-      body: (r.message ?? ((p) => handoffText(r.reason, p)))(position),
+      body: (r.message ?? ((p) => handoffText(r.reason, p)))(position, standing?.etaSeconds ?? null),
       replyToMessageId: r.replyToMessageId,
     });
     return { conversation, message, position, alreadyQueued: false };

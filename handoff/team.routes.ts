@@ -9,6 +9,7 @@ import { parse } from '../core/validate.ts';
 import { BusinessHoursSchema } from './hours.ts';
 import type { HandoffDeps } from './index.ts';
 import { assignWaiting } from './assign.ts';
+import { publishStandings } from './wait.ts';
 import { conversationChannel, customerView } from '../conversations/index.ts';
 import { createSkill, deleteSkill, heartbeat, listAgents, listSkills, setAgent, updateSkill } from './team.repo.ts';
 
@@ -109,6 +110,7 @@ export function teamRoutes(deps: HandoffDeps): Router {
         await deps.events.publish(channel, { type: 'message', message: joined.message }).catch(() => undefined);
         await deps.events.publish(channel, { type: 'conversation', conversation: customerView(joined.conversation) }).catch(() => undefined);
       }
+      await publishStandings(deps.db, deps.events, who.workspaceId, timeout).catch(() => undefined);
     }
     res.json(result);
   });
