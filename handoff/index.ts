@@ -12,6 +12,7 @@ export type HandoffDeps = { db: Db; logger: Logger; events: EventBus; presenceTi
 export { handoffRoutes } from './handoff.routes.ts';
 export { teamRoutes } from './team.routes.ts';
 export { assignNext, assignWaiting, type AssignOptions } from './assign.ts';
+export { decideRoute, matchRule, loadRules, RoutingRule, VIP_PRIORITY, type Route, type RoutingContext } from './routing.ts';
 export { queueStandings, publishStandings, describeWait, DEFAULT_HANDLE_SECONDS, type QueueStanding } from './wait.ts';
 export { heartbeat, listAgents, listSkills, setAgent, type AgentRow, type Presence, type SkillRow } from './team.repo.ts';
 export { claimConversation, claimNext, handBack, handoffText, listQueue, queuePosition, requestHandoff, type HandoffInput, type HandoffResult, type Joined, type QueueEntry } from './queue.ts';

@@ -2,6 +2,7 @@
 // claim atomically — a conversation row is locked with FOR UPDATE SKIP LOCKED, so two agents claiming at once never
 // both get it. Skill routing, capacity, presence and tickets deepen this module later.
 import type { Db, Queryable } from '../core/db/index.ts';
+import { decideRoute } from './routing.ts';
 import { queueStandings } from './wait.ts';
 import { AppError } from '../core/errors.ts';
 import { applyEvent, getConversation, insertMessage, type ConversationRow, type HandoffReason, type MessageRow } from '../conversations/index.ts';
@@ -58,6 +59,8 @@ export type HandoffInput = {
   message?: (position: number | null, etaSeconds: number | null) => string;
   /** For the estimated wait: agents without a heartbeat this long are offline. */
   presenceTimeoutS?: number;
+  /** What routing looks at besides the conversation and contact: the customer's words, language, collections seen. */
+  route?: { text: string; language: string | null; collectionIds: string[] };
 };
 
 export async function requestHandoff(db: Db, r: HandoffInput): Promise<HandoffResult> {
@@ -70,8 +73,21 @@ export async function requestHandoff(db: Db, r: HandoffInput): Promise<HandoffRe
       return { conversation, message: null, position: await queuePosition(tx, r.workspaceId, r.conversationId), alreadyQueued: true };
     }
     let conversation = await applyEvent(tx, r.workspaceId, r.conversationId, { type: 'handoff_requested', reason: r.reason });
-    await tx.query('UPDATE conversations SET handoff_summary = $2, handoff_at = now() WHERE id = $1', [r.conversationId, r.summary ?? null]);
-    conversation = { ...conversation, handoffSummary: r.summary ?? null };
+    // Routing: the skill's queue and the priority (rules in order, then the collection's and the workspace's default).
+    const who = await tx.query<{ channel: string; tier: string | null; language: string | null }>(
+      'SELECT c.channel, ct.tier, c.language FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1',
+      [r.conversationId],
+    );
+    const route = await decideRoute(tx, r.workspaceId, {
+      reason: r.reason,
+      text: r.route?.text ?? '',
+      language: r.route?.language ?? who.rows[0]?.language ?? null,
+      channel: who.rows[0]?.channel ?? 'api',
+      tier: who.rows[0]?.tier ?? null,
+      collectionIds: r.route?.collectionIds ?? [],
+    });
+    await tx.query('UPDATE conversations SET handoff_summary = $2, handoff_at = now(), skill = COALESCE($3, skill), priority = $4 WHERE id = $1', [r.conversationId, r.summary ?? null, route.skill, route.priority]);
+    conversation = { ...conversation, handoffSummary: r.summary ?? null, skill: route.skill ?? conversation.skill, priority: route.priority };
     const standing = (await queueStandings(tx, r.workspaceId, { presenceTimeoutS: r.presenceTimeoutS ?? 60, conversationId: r.conversationId }))[0];
     const position = standing?.position ?? (await queuePosition(tx, r.workspaceId, r.conversationId));
     const { message } = await insertMessage(tx, {

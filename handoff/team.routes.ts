@@ -9,6 +9,7 @@ import { parse } from '../core/validate.ts';
 import { BusinessHoursSchema } from './hours.ts';
 import type { HandoffDeps } from './index.ts';
 import { assignWaiting } from './assign.ts';
+import { loadRules, RoutingRule } from './routing.ts';
 import { publishStandings } from './wait.ts';
 import { conversationChannel, customerView } from '../conversations/index.ts';
 import { createSkill, deleteSkill, heartbeat, listAgents, listSkills, setAgent, updateSkill } from './team.repo.ts';
@@ -27,6 +28,7 @@ const AgentUpdate = z.object({
   capacity: z.number().int('capacity is a whole number of conversations').min(0).max(100).optional(),
   skills: z.array(z.object({ skill: SkillName, level: z.number().int().min(1, 'levels are 1 to 5').max(5, 'levels are 1 to 5').default(1) }).strict()).max(100).optional(),
 }).strict();
+const RulesBody = z.object({ rules: z.array(RoutingRule).max(200) }).strict();
 const PresenceBody = z.object({ status: z.enum(['online', 'away', 'offline'], { error: 'status must be online, away or offline' }) });
 
 export function teamRoutes(deps: HandoffDeps): Router {
@@ -73,6 +75,29 @@ export function teamRoutes(deps: HandoffDeps): Router {
     });
     if (!deleted) throw notFound('skill', name);
     res.status(204).end();
+  });
+
+  // Routing rules: the whole ordered list is read and replaced at once (order matters: the first match wins).
+  router.get('/team/routing-rules', async (_req, res) => {
+    const who = authorize(res, 'conversations:work');
+    res.json({ rules: await loadRules(deps.db, who.workspaceId) });
+  });
+
+  router.put('/team/routing-rules', async (req, res) => {
+    const who = authorize(res, 'team:manage');
+    const { rules } = parse(RulesBody, req.body, 'routing rules');
+    await deps.db.transaction(async (tx) => {
+      const named = [...new Set(rules.map((r) => r.skill).filter((s): s is string => !!s))];
+      const known = await tx.query<{ name: string }>('SELECT name FROM skills WHERE workspace_id = $1 AND name = ANY($2::text[])', [who.workspaceId, named]);
+      const unknown = named.filter((n) => !known.rows.some((k) => k.name === n));
+      if (unknown.length) throw new AppError('invalid_request', `Unknown skill${unknown.length > 1 ? 's' : ''} in the rules: ${unknown.join(', ')}. Create ${unknown.length > 1 ? 'them' : 'it'} first (POST /api/team/skills).`, { details: { unknown } });
+      await tx.query('DELETE FROM routing_rules WHERE workspace_id = $1', [who.workspaceId]);
+      for (const [i, r] of rules.entries()) {
+        await tx.query('INSERT INTO routing_rules (workspace_id, position, name, conditions, skill, priority) VALUES ($1, $2, $3, $4, $5, $6)', [who.workspaceId, i + 1, r.name, JSON.stringify(r.when), r.skill, r.priority]);
+      }
+      await audit(tx, who, 'routing.changed', { type: 'workspace', id: who.workspaceId, details: { rules: rules.length } });
+    });
+    res.json({ rules: await loadRules(deps.db, who.workspaceId) });
   });
 
   router.get('/team/agents', async (_req, res) => {

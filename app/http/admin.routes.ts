@@ -32,6 +32,8 @@ const Settings = z
     // Topics that always go to a person, whatever the bot's confidence.
     sensitiveTopics: z.array(SensitiveTopicSchema).max(100).optional(),
     businessHours: BusinessHoursSchema.nullable().optional(),
+    // The queue for conversations no routing rule or knowledge collection places.
+    defaultSkill: z.string().trim().min(1).max(63).nullable().optional(),
     timeZone: z.string().min(1).max(64).optional(),
     languages: z.array(z.string().min(2).max(35)).max(50).optional(),
   })

@@ -34,3 +34,16 @@ CREATE INDEX agent_profiles_online_idx ON agent_profiles (workspace_id) WHERE pr
 
 -- Assignment looks up a contact's previous agent.
 CREATE INDEX conversations_contact_assigned_idx ON conversations (contact_id, assigned_at DESC) WHERE assignee_id IS NOT NULL;
+
+-- Routing rules, evaluated in order when a conversation goes to people: the first whose conditions all hold picks the
+-- skill (and may raise the priority). Conditions (jsonb, all optional): reasons, keywords, tiers, languages, channels.
+CREATE TABLE routing_rules (
+  id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+  position     int NOT NULL,
+  name         text NOT NULL,
+  conditions   jsonb NOT NULL DEFAULT '{}'::jsonb,
+  skill        text, -- null: leave the skill to the next step (collection default, workspace default)
+  priority     int NOT NULL DEFAULT 0 CHECK (priority BETWEEN 0 AND 100),
+  UNIQUE (workspace_id, position)
+);

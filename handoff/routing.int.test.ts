@@ -1,0 +1,55 @@
+// Routing through the real handoff path against PostgreSQL: rules in order pick the skill's queue, VIP contacts get
+// priority, the knowledge collection's default skill and the workspace's default skill fill in, and rules naming an
+// unknown skill are refused without changing the stored ones.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
+import { testConfig, uniqueSlug } from '../test/services.ts';
+
+let api: TestApi;
+let ws: TestWorkspace;
+let supervisor: string;
+
+beforeAll(async () => {
+  api = await startTestApi(testConfig());
+  ws = await createTestWorkspace(api.deps, uniqueSlug('routing'));
+  supervisor = await login(api.url, ws.users.supervisor.email, ws.users.supervisor.password);
+  for (const name of ['billing', 'vip', 'general']) expect((await call(api.url, '/api/team/skills', { token: supervisor, body: { name } })).status).toBe(201);
+});
+afterAll(() => api?.close());
+
+async function handOver(text: string, opts: { tier?: string } = {}) {
+  const c = await call(api.url, '/api/conversations', { body: { workspace: ws.slug, channel: 'widget' } });
+  if (opts.tier) await api.deps.db.query('UPDATE contacts SET tier = $2 WHERE id = $1', [c.body.conversation.contactId, opts.tier]);
+  const headers = { 'x-visitor-token': c.body.visitorToken };
+  await call(api.url, `/api/conversations/${c.body.conversation.id}/messages`, { headers, body: { text } });
+  const row = await api.deps.db.query<{ status: string; skill: string | null; priority: number }>('SELECT status, skill, priority FROM conversations WHERE id = $1', [c.body.conversation.id]);
+  return row.rows[0]!;
+}
+
+describe('routing', () => {
+  it('refuses rules that name an unknown skill and keeps the stored ones', async () => {
+    const ok = await call(api.url, '/api/team/routing-rules', {
+      token: supervisor,
+      method: 'PUT',
+      body: { rules: [{ name: 'VIP first', when: { tiers: ['vip'] }, skill: 'vip', priority: 20 }, { name: 'Billing words', when: { keywords: ['refund', 'invoice', '退款'] }, skill: 'billing' }] },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.rules.map((r: { name: string }) => r.name)).toEqual(['VIP first', 'Billing words']);
+    const bad = await call(api.url, '/api/team/routing-rules', { token: supervisor, method: 'PUT', body: { rules: [{ name: 'x', when: {}, skill: 'pre-sales' }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/Unknown skill in the rules: pre-sales/);
+    expect((await call(api.url, '/api/team/routing-rules', { token: supervisor })).body.rules).toHaveLength(2);
+    const agent = await login(api.url, ws.users.agent.email, ws.users.agent.password);
+    expect((await call(api.url, '/api/team/routing-rules', { token: agent, method: 'PUT', body: { rules: [] } })).status).toBe(403);
+  });
+
+  it('puts a handed-over conversation in the queue the rules pick, with VIP priority', async () => {
+    expect(await handOver('I want a human to look at my invoice')).toMatchObject({ status: 'queued', skill: 'billing', priority: 0 });
+    expect(await handOver('talk to a person about my invoice', { tier: 'vip' })).toMatchObject({ status: 'queued', skill: 'vip', priority: 20 });
+    // No rule matches and no collection was involved: the workspace's default skill, once set.
+    expect(await handOver('I want to talk to a human')).toMatchObject({ status: 'queued', skill: null });
+    const admin = await login(api.url, ws.users.admin.email, ws.users.admin.password);
+    expect((await call(api.url, '/api/admin/settings', { token: admin, method: 'PATCH', body: { defaultSkill: 'general' } })).status).toBe(200);
+    expect(await handOver('I want to talk to a human')).toMatchObject({ status: 'queued', skill: 'general' });
+  });
+});

@@ -1,0 +1,79 @@
+// Routing: which skill's queue a conversation joins when it goes to people, and with what priority. Rules are
+// evaluated in order (the first whose conditions all hold wins); without a matching rule, the default skill of the
+// knowledge collection the bot was looking at, then the workspace's default skill. VIP contacts are prioritised.
+import { z } from 'zod';
+import type { Queryable } from '../core/db/index.ts';
+
+export const RuleConditions = z
+  .object({
+    reasons: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+    keywords: z.array(z.string().trim().min(1).max(100)).max(200).optional(),
+    tiers: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+    languages: z.array(z.string().trim().min(2).max(35)).max(50).optional(),
+    channels: z.array(z.enum(['widget', 'api', 'email'])).max(3).optional(),
+  })
+  .strict();
+export const RoutingRule = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    when: RuleConditions.default({}),
+    skill: z.string().trim().min(1).max(63).nullable().default(null),
+    priority: z.number().int().min(0).max(100).default(0),
+  })
+  .strict();
+export type RoutingRule = z.infer<typeof RoutingRule>;
+
+export type RoutingContext = { reason: string; text: string; language: string | null; channel: string; tier: string | null; collectionIds: string[] };
+export type Route = { skill: string | null; priority: number; by: string };
+
+/** Priority for VIP contacts when no rule sets a higher one. */
+export const VIP_PRIORITY = 10;
+
+const normalise = (s: string) => s.toLowerCase().normalize('NFKC');
+
+/** Pure: the first rule whose conditions all hold for `ctx`, or null. Keywords match whole words (substrings in CJK). */
+export function matchRule(rules: readonly RoutingRule[], ctx: RoutingContext): RoutingRule | null {
+  const text = normalise(ctx.text);
+  const hasKeyword = (k: string) => {
+    const word = normalise(k);
+    if (/[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/u.test(word)) return text.includes(word);
+    return new RegExp(`(^|[^\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'u').test(text);
+  };
+  const inList = (list: string[] | undefined, value: string | null) => !list?.length || (value !== null && list.map(normalise).includes(normalise(value)));
+  for (const rule of rules) {
+    const w = rule.when;
+    if (!inList(w.reasons, ctx.reason)) continue;
+    if (!inList(w.tiers, ctx.tier)) continue;
+    if (!inList(w.languages, ctx.language)) continue;
+    if (!inList(w.channels, ctx.channel)) continue;
+    if (w.keywords?.length && !w.keywords.some(hasKeyword)) continue;
+    return rule;
+  }
+  return null;
+}
+
+export async function loadRules(q: Queryable, workspaceId: string): Promise<RoutingRule[]> {
+  const { rows } = await q.query<{ name: string; conditions: RoutingRule['when']; skill: string | null; priority: number }>(
+    'SELECT name, conditions, skill, priority FROM routing_rules WHERE workspace_id = $1 ORDER BY position',
+    [workspaceId],
+  );
+  return rows.map((r) => ({ name: r.name, when: r.conditions, skill: r.skill, priority: r.priority }));
+}
+
+/** Decides the conversation's skill and priority (see the header). */
+export async function decideRoute(q: Queryable, workspaceId: string, ctx: RoutingContext): Promise<Route> {
+  const rule = matchRule(await loadRules(q, workspaceId), ctx);
+  const vip = ctx.tier !== null && normalise(ctx.tier) === 'vip' ? VIP_PRIORITY : 0;
+  if (rule?.skill) return { skill: rule.skill, priority: Math.max(rule.priority, vip), by: `rule: ${rule.name}` };
+  const fallback = await q.query<{ skill: string | null; by: string }>(
+    `SELECT skill, by FROM (
+       SELECT k.default_skill AS skill, 'collection: ' || k.name AS by, 1 AS rank, array_position($2::uuid[], k.id) AS pos
+         FROM kb_collections k WHERE k.workspace_id = $1 AND k.id = ANY($2::uuid[]) AND k.default_skill IS NOT NULL
+       UNION ALL
+       SELECT w.settings->>'defaultSkill', 'workspace default', 2, 0 FROM workspaces w WHERE w.id = $1 AND w.settings ? 'defaultSkill') s
+      ORDER BY rank, pos LIMIT 1`,
+    [workspaceId, ctx.collectionIds],
+  );
+  const f = fallback.rows[0];
+  return { skill: f?.skill ?? null, priority: Math.max(rule?.priority ?? 0, vip), by: f?.by ?? (rule ? `rule: ${rule.name}` : 'no rule') };
+}
