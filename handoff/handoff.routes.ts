@@ -8,7 +8,7 @@ import { parse } from '../core/validate.ts';
 import { conversationChannel, customerView, getConversation, insertMessage, listMessages, type ConversationRow, type MessageRow } from '../conversations/index.ts';
 import type { HandoffDeps } from './index.ts';
 import { assignWaiting } from './assign.ts';
-import { claimConversation, claimNext, handBack, listQueue } from './queue.ts';
+import { claimConversation, claimNext, handBack, listQueue, myConversations } from './queue.ts';
 import { resolveByAgent, transfer } from './transfer.ts';
 import { publishStandings, queueStandings } from './wait.ts';
 
@@ -21,6 +21,7 @@ const Transfer = z
   })
   .strict()
   .refine((t) => !!t.skill !== !!t.agentId, { message: 'say where to transfer: either "skill" (its queue) or "agentId" (an online agent), not both' });
+const QueueQuery = z.object({ skill: z.string().trim().min(1).max(63).optional() });
 const AgentReply = z.object({ text: z.string().trim().min(1, 'the reply is empty').max(10_000), private: z.boolean().default(false) });
 
 export function handoffRoutes(deps: HandoffDeps): Router {
@@ -36,9 +37,17 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     }
   };
 
-  router.get('/agent/queue', async (_req, res) => {
+  // The queue, all of it or one skill's (?skill=billing, ?skill=none for conversations without a skill).
+  router.get('/agent/queue', async (req, res) => {
     const who = authorize(res, 'conversations:work');
-    res.json({ queue: await listQueue(deps.db, who.workspaceId) });
+    const { skill } = parse(QueueQuery, req.query, 'queue filter');
+    res.json({ queue: await listQueue(deps.db, who.workspaceId, { skill }) });
+  });
+
+  router.get('/agent/conversations', async (_req, res) => {
+    const who = authorize(res, 'conversations:work');
+    if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent has conversations of their own.');
+    res.json({ conversations: await myConversations(deps.db, who.workspaceId, who.userId) });
   });
 
   router.post('/agent/conversations/:conversationId/claim', async (req, res) => {

@@ -12,6 +12,7 @@ export type QueueEntry = {
   contactId: string;
   contactName: string | null;
   handoffReason: string | null;
+  skill: string | null;
   priority: number;
   queuedAt: Date;
   position: number;
@@ -101,17 +102,39 @@ export async function requestHandoff(db: Db, r: HandoffInput): Promise<HandoffRe
   });
 }
 
-export async function listQueue(q: Queryable, workspaceId: string, limit = 50): Promise<QueueEntry[]> {
+/**
+ * The waiting conversations, optionally of one skill ("none": those without a skill), in the order assignment takes
+ * them; `position` is the place in the skill's own queue.
+ */
+export async function listQueue(q: Queryable, workspaceId: string, opts: { skill?: string; limit?: number } = {}): Promise<QueueEntry[]> {
   const { rows } = await q.query<QueueEntry>(
-    `SELECT c.id AS "conversationId", c.contact_id AS "contactId", ct.name AS "contactName", c.handoff_reason AS "handoffReason",
-            c.priority, c.queued_at AS "queuedAt",
-            row_number() OVER (ORDER BY c.priority DESC, c.queued_at, c.id)::int AS position,
-            (SELECT m.body FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'customer' ORDER BY m.created_at DESC LIMIT 1) AS "lastCustomerMessage"
+    `SELECT * FROM (
+       SELECT c.id AS "conversationId", c.contact_id AS "contactId", ct.name AS "contactName", c.handoff_reason AS "handoffReason",
+              c.skill, c.priority, c.queued_at AS "queuedAt",
+              row_number() OVER (PARTITION BY c.skill ORDER BY c.priority DESC, c.queued_at, c.id)::int AS position,
+              (SELECT m.body FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'customer' ORDER BY m.seq DESC LIMIT 1) AS "lastCustomerMessage"
+         FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
+        WHERE c.workspace_id = $1 AND c.status = 'queued') w
+      WHERE $2::text IS NULL OR ($2 = 'none' AND w.skill IS NULL) OR w.skill = $2
+      ORDER BY w.priority DESC, w."queuedAt", w."conversationId"
+      LIMIT $3`,
+    [workspaceId, opts.skill ?? null, opts.limit ?? 50],
+  );
+  return rows;
+}
+
+export type MyConversation = { conversationId: string; contactName: string | null; skill: string | null; status: string; assignedAt: Date | null; lastMessage: string | null; lastMessageAt: Date | null; waitingForReply: boolean };
+
+/** An agent's own open conversations, the ones waiting for their reply first. */
+export async function myConversations(q: Queryable, workspaceId: string, agentId: string): Promise<MyConversation[]> {
+  const { rows } = await q.query<MyConversation>(
+    `SELECT c.id AS "conversationId", ct.name AS "contactName", c.skill, c.status, c.assigned_at AS "assignedAt",
+            last.body AS "lastMessage", last.created_at AS "lastMessageAt", COALESCE(last.sender = 'customer', false) AS "waitingForReply"
        FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
-      WHERE c.workspace_id = $1 AND c.status = 'queued'
-      ORDER BY c.priority DESC, c.queued_at, c.id
-      LIMIT $2`,
-    [workspaceId, limit],
+       LEFT JOIN LATERAL (SELECT m.body, m.sender, m.created_at FROM messages m WHERE m.conversation_id = c.id AND NOT m.private AND m.sender <> 'system' ORDER BY m.seq DESC LIMIT 1) last ON true
+      WHERE c.workspace_id = $1 AND c.assignee_id = $2 AND c.status = 'assigned'
+      ORDER BY "waitingForReply" DESC, last.created_at NULLS LAST, c.id`,
+    [workspaceId, agentId],
   );
   return rows;
 }

@@ -52,4 +52,17 @@ describe('routing', () => {
     expect((await call(api.url, '/api/admin/settings', { token: admin, method: 'PATCH', body: { defaultSkill: 'general' } })).status).toBe(200);
     expect(await handOver('I want to talk to a human')).toMatchObject({ status: 'queued', skill: 'general' });
   });
+
+  it('shows the queue per skill', async () => {
+    const agent = await login(api.url, ws.users.agent.email, ws.users.agent.password);
+    const billing = await call(api.url, '/api/agent/queue?skill=billing', { token: agent });
+    expect(billing.body.queue.length).toBeGreaterThan(0);
+    expect(billing.body.queue.every((e: { skill: string }) => e.skill === 'billing')).toBe(true);
+    expect(billing.body.queue.map((e: { position: number }) => e.position)).toEqual(billing.body.queue.map((_: unknown, i: number) => i + 1));
+    const all = await call(api.url, '/api/agent/queue', { token: agent });
+    // Priority first: the VIP conversation heads the whole queue.
+    expect(all.body.queue[0]).toMatchObject({ skill: 'vip', priority: 20, position: 1 });
+    const none = await call(api.url, '/api/agent/queue?skill=none', { token: agent });
+    expect(none.body.queue.every((e: { skill: string | null }) => e.skill === null)).toBe(true);
+  });
 });

@@ -82,12 +82,17 @@ describe('transfer and resolve', () => {
     await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
     const owner = (await state(c)).assignee_id === id.ana ? 'ana' : 'ben';
     const other = owner === 'ana' ? 'ben' : 'ana';
+    await api.deps.db.query(`INSERT INTO messages (workspace_id, conversation_id, sender, body) VALUES ($1, $2, 'customer', 'Hello? Anyone there?')`, [ws.id, c]);
+    const mine = await call(api.url, '/api/agent/conversations', { token: token[owner] });
+    expect(mine.body.conversations).toEqual([expect.objectContaining({ conversationId: c, skill: 'billing', waitingForReply: true, lastMessage: 'Hello? Anyone there?' })]);
     const r = await post(owner, `/api/agent/conversations/${c}/transfer`, { agentId: id[other], note: 'Refund over 500, needs a second look' });
     expect(r.status).toBe(200);
     expect(r.body.conversation).toMatchObject({ status: 'assigned', assigneeId: id[other] });
     const msgs = await api.deps.db.query<{ body: string; private: boolean }>(`SELECT body, private FROM messages WHERE conversation_id = $1 ORDER BY seq`, [c]);
     expect(msgs.rows).toContainEqual({ body: 'Transferred to an agent: Refund over 500, needs a second look', private: true });
     expect(msgs.rows).toContainEqual({ body: 'Another agent has taken over the conversation.', private: false });
+    expect((await call(api.url, '/api/agent/conversations', { token: token[owner] })).body.conversations).toEqual([]);
+    expect((await call(api.url, '/api/agent/conversations', { token: token[other] })).body.conversations.map((x: { conversationId: string }) => x.conversationId)).toEqual([c]);
     await post(other, `/api/agent/conversations/${c}/resolve`);
   });
 
