@@ -9,6 +9,7 @@ import { parse } from '../core/validate.ts';
 import { BusinessHoursSchema } from './hours.ts';
 import type { HandoffDeps } from './index.ts';
 import { assignWaiting } from './assign.ts';
+import { findQuickReplies, QuickReplyInput, renderTemplate, unknownVariables, VARIABLES, type QuickReply } from './quick-replies.ts';
 import { loadRules, RoutingRule } from './routing.ts';
 import { publishStandings } from './wait.ts';
 import { conversationChannel, customerView } from '../conversations/index.ts';
@@ -29,6 +30,7 @@ const AgentUpdate = z.object({
   skills: z.array(z.object({ skill: SkillName, level: z.number().int().min(1, 'levels are 1 to 5').max(5, 'levels are 1 to 5').default(1) }).strict()).max(100).optional(),
 }).strict();
 const RulesBody = z.object({ rules: z.array(RoutingRule).max(200) }).strict();
+const QuickReplyQuery = z.object({ q: z.string().max(200).optional(), conversationId: z.uuid('conversationId must be a UUID').optional() });
 const PresenceBody = z.object({ status: z.enum(['online', 'away', 'offline'], { error: 'status must be online, away or offline' }) });
 
 export function teamRoutes(deps: HandoffDeps): Router {
@@ -98,6 +100,52 @@ export function teamRoutes(deps: HandoffDeps): Router {
       await audit(tx, who, 'routing.changed', { type: 'workspace', id: who.workspaceId, details: { rules: rules.length } });
     });
     res.json({ rules: await loadRules(deps.db, who.workspaceId) });
+  });
+
+  // Quick replies: supervisors keep them; agents search them (/shortcut or words), filled in for a conversation.
+  router.post('/team/quick-replies', async (req, res) => {
+    const who = authorize(res, 'team:manage');
+    const input = parse(QuickReplyInput, req.body, 'quick reply');
+    const unknown = unknownVariables(input.body);
+    if (unknown.length) throw new AppError('invalid_request', `Unknown variable${unknown.length > 1 ? 's' : ''} ${unknown.map((v) => `{{${v}}}`).join(', ')}. Available: ${VARIABLES.map((v) => `{{${v}}}`).join(', ')}.`);
+    const created = await deps.db.transaction(async (tx) => {
+      if (input.skill && !(await tx.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [who.workspaceId, input.skill])).rows[0]) {
+        throw new AppError('invalid_request', `Unknown skill "${input.skill}". Create it first (POST /api/team/skills) or leave "skill" empty for everyone.`);
+      }
+      const { rows } = await tx.query<QuickReply>(
+        `INSERT INTO canned_responses (workspace_id, shortcut, title, body, skill, created_by) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (workspace_id, shortcut) DO NOTHING RETURNING id, shortcut, title, body, skill`,
+        [who.workspaceId, input.shortcut, input.title, input.body, input.skill, who.type === 'user' ? who.userId : null],
+      );
+      if (rows[0]) await audit(tx, who, 'quick_reply.created', { type: 'quick_reply', id: rows[0].id, details: { shortcut: input.shortcut } });
+      return rows[0];
+    });
+    if (!created) throw new AppError('conflict', `The shortcut "/${input.shortcut}" is taken; choose another.`);
+    res.status(201).json({ quickReply: created });
+  });
+
+  router.delete('/team/quick-replies/:shortcut', async (req, res) => {
+    const who = authorize(res, 'team:manage');
+    const { name: shortcut } = parse(SkillParams, { name: req.params.shortcut }, 'shortcut');
+    const { rowCount } = await deps.db.query('DELETE FROM canned_responses WHERE workspace_id = $1 AND shortcut = $2', [who.workspaceId, shortcut]);
+    if (!rowCount) throw notFound('quick reply', shortcut);
+    res.status(204).end();
+  });
+
+  router.get('/agent/quick-replies', async (req, res) => {
+    const who = authorize(res, 'conversations:work');
+    if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent searches quick replies.');
+    const { q, conversationId } = parse(QuickReplyQuery, req.query, 'quick-reply search');
+    const replies = await findQuickReplies(deps.db, who.workspaceId, who.userId, q ?? '');
+    if (!conversationId) return void res.json({ quickReplies: replies });
+    const { rows } = await deps.db.query<{ contactName: string | null; contactEmail: string | null; agentName: string | null }>(
+      `SELECT ct.name AS "contactName", ct.email AS "contactEmail", (SELECT name FROM users WHERE id = $3) AS "agentName"
+         FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1 AND c.workspace_id = $2`,
+      [conversationId, who.workspaceId, who.userId],
+    );
+    if (!rows[0]) throw notFound('conversation', conversationId);
+    const values = { 'contact.name': rows[0].contactName, 'contact.email': rows[0].contactEmail, 'agent.name': rows[0].agentName, 'conversation.id': conversationId };
+    res.json({ quickReplies: replies.map((r) => ({ ...r, rendered: renderTemplate(r.body, values) })) });
   });
 
   router.get('/team/agents', async (_req, res) => {

@@ -47,3 +47,17 @@ CREATE TABLE routing_rules (
   priority     int NOT NULL DEFAULT 0 CHECK (priority BETWEEN 0 AND 100),
   UNIQUE (workspace_id, position)
 );
+
+-- Quick replies (canned responses): found by shortcut or words, optionally for one skill; the body may use
+-- variables such as {{contact.name}}, filled in for the conversation at hand.
+CREATE TABLE canned_responses (
+  id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+  shortcut     text NOT NULL CHECK (shortcut ~ '^[a-z0-9][a-z0-9_-]{0,62}$'),
+  title        text NOT NULL,
+  body         text NOT NULL,
+  skill        text, -- null: every agent
+  created_by   uuid REFERENCES users (id) ON DELETE SET NULL,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (workspace_id, shortcut)
+);
