@@ -147,6 +147,7 @@ export async function applyEvent(tx: Queryable, workspaceId: string, conversatio
         -- Only an assignment sets the assignee (a customer writing to an assigned conversation keeps it).
         assignee_id    = CASE WHEN $5::uuid IS NOT NULL THEN $5::uuid WHEN $3 IN ('queued', 'bot') THEN NULL ELSE assignee_id END,
         assigned_at    = CASE WHEN $5::uuid IS NOT NULL THEN now() ELSE assigned_at END,
+        last_assignee_id = COALESCE($5::uuid, last_assignee_id),
         resolved_at    = CASE WHEN $3 = 'resolved' THEN now() ELSE NULL END -- reopened: no longer resolved
       WHERE id = $2 AND workspace_id = $1 RETURNING ${CONV}`,
     [workspaceId, conversationId, t.to, event.type === 'handoff_requested' ? event.reason : null, event.type === 'agent_assigned' ? event.agentId : null],

@@ -18,9 +18,9 @@ async function eligibleAgents(tx: Queryable, workspaceId: string, c: { id: strin
   const { rows } = await tx.query<Candidate>(
     `SELECT p.user_id AS "userId", p.capacity,
             (SELECT count(*)::int FROM conversations x WHERE x.assignee_id = p.user_id AND x.status = 'assigned') AS load,
-            COALESCE(p.user_id = (SELECT y.assignee_id FROM conversations y
-                                   WHERE y.contact_id = $4 AND y.id <> $5 AND y.assignee_id IS NOT NULL
-                                   ORDER BY y.assigned_at DESC NULLS LAST LIMIT 1), false) AND $6::boolean AS previous
+            COALESCE(p.user_id = (SELECT y.last_assignee_id FROM conversations y
+                                   WHERE y.contact_id = $4 AND y.last_assignee_id IS NOT NULL
+                                   ORDER BY (y.id = $5) DESC, y.assigned_at DESC NULLS LAST LIMIT 1), false) AND $6::boolean AS previous
        FROM agent_profiles p JOIN users u ON u.id = p.user_id AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor')
       WHERE p.workspace_id = $1 AND p.presence = 'online' AND p.last_heartbeat_at >= now() - make_interval(secs => $2)
         AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id

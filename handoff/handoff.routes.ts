@@ -8,7 +8,8 @@ import { parse } from '../core/validate.ts';
 import { conversationChannel, customerView, getConversation, insertMessage, listMessages, type ConversationRow, type MessageRow } from '../conversations/index.ts';
 import type { HandoffDeps } from './index.ts';
 import { assignWaiting } from './assign.ts';
-import { claimConversation, claimNext, handBack, listQueue, myConversations } from './queue.ts';
+import { botTurns, contactProfile } from './profile.ts';
+import { claimConversation, claimNext, handBack, listQueue, myConversations, requestHandoff } from './queue.ts';
 import { resolveByAgent, transfer } from './transfer.ts';
 import { publishStandings, queueStandings } from './wait.ts';
 
@@ -72,7 +73,26 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
     const conversation = await getConversation(deps.db, who.workspaceId, conversationId);
     if (!conversation) throw notFound('conversation', conversationId);
-    res.json({ conversation, messages: await listMessages(deps.db, conversationId, { includePrivate: true }) });
+    // The whole picture for the agent: transcript with notes, the bot's turns and why it handed over, the customer.
+    const [messages, turns, contact] = await Promise.all([
+      listMessages(deps.db, conversationId, { includePrivate: true }),
+      botTurns(deps.db, conversationId),
+      contactProfile(deps.db, who.workspaceId, conversation.contactId, conversationId),
+    ]);
+    res.json({ conversation, messages, botTurns: turns, contact });
+  });
+
+  // Reopen a resolved conversation: it goes back to the queue, where its previous agent is preferred.
+  router.post('/agent/conversations/:conversationId/reopen', async (req, res) => {
+    const who = authorize(res, 'conversations:work');
+    const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    const current = await getConversation(deps.db, who.workspaceId, conversationId);
+    if (!current) throw notFound('conversation', conversationId);
+    if (current.status !== 'resolved') throw new AppError('invalid_transition', `Only a resolved conversation can be reopened; this one is ${current.status}.`);
+    const reopened = await requestHandoff(deps.db, { workspaceId: who.workspaceId, conversationId, reason: 'policy', message: () => 'This conversation was reopened; an agent will reply here.', presenceTimeoutS: deps.presenceTimeoutS });
+    if (reopened.message) await tell(conversationId, { message: reopened.message });
+    await reassign(who.workspaceId);
+    res.json({ conversation: await getConversation(deps.db, who.workspaceId, conversationId) });
   });
 
   router.post('/agent/conversations/:conversationId/messages', async (req, res) => {

@@ -106,4 +106,19 @@ describe('transfer and resolve', () => {
     expect(online.body.presence).toBe('online');
     expect(await state(c)).toMatchObject({ status: 'assigned', assignee_id: id.cho, skill: 'vip' });
   });
+
+  it('shows the agent the bot\'s turns and the customer, and reopens a resolved conversation to its previous agent', async () => {
+    const c = await waiting('billing');
+    await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
+    const owner = (await state(c)).assignee_id === id.ana ? 'ana' : 'ben';
+    const view = await call(api.url, `/api/agent/conversations/${c}`, { token: token[owner] });
+    expect(view.body).toMatchObject({ botTurns: [], contact: { name: 'Customer', conversations: [] } });
+    const early = await post(owner, `/api/agent/conversations/${c}/reopen`);
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(/Only a resolved conversation can be reopened; this one is assigned/);
+    await post(owner, `/api/agent/conversations/${c}/resolve`);
+    const reopened = await post(owner, `/api/agent/conversations/${c}/reopen`);
+    expect(reopened.status).toBe(200);
+    expect(reopened.body.conversation).toMatchObject({ status: 'assigned', assigneeId: id[owner] });
+  });
 });

@@ -32,9 +32,6 @@ CREATE TABLE agent_profiles (
 );
 CREATE INDEX agent_profiles_online_idx ON agent_profiles (workspace_id) WHERE presence = 'online';
 
--- Assignment looks up a contact's previous agent.
-CREATE INDEX conversations_contact_assigned_idx ON conversations (contact_id, assigned_at DESC) WHERE assignee_id IS NOT NULL;
-
 -- Routing rules, evaluated in order when a conversation goes to people: the first whose conditions all hold picks the
 -- skill (and may raise the priority). Conditions (jsonb, all optional): reasons, keywords, tiers, languages, channels.
 CREATE TABLE routing_rules (
@@ -61,3 +58,9 @@ CREATE TABLE canned_responses (
   created_at   timestamptz NOT NULL DEFAULT now(),
   UNIQUE (workspace_id, shortcut)
 );
+
+-- The agent a conversation last had, kept when it is resolved or requeued: "the contact's previous agent first".
+ALTER TABLE conversations ADD COLUMN last_assignee_id uuid REFERENCES users (id) ON DELETE SET NULL;
+UPDATE conversations SET last_assignee_id = assignee_id WHERE assignee_id IS NOT NULL;
+-- Assignment looks up a contact's previous agent.
+CREATE INDEX conversations_contact_assigned_idx ON conversations (contact_id, assigned_at DESC) WHERE last_assignee_id IS NOT NULL;

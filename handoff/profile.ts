@@ -1,0 +1,38 @@
+// What an agent sees around a conversation: the bot's turns (what it searched, how sure it was, what it decided and
+// why), and the customer's profile — attributes, tier, language, and their other conversations.
+import type { Queryable } from '../core/db/index.ts';
+
+export type BotTurnView = { messageId: string; query: string; rewrittenQuery: string | null; decision: string; reason: string; confidence: number | null; language: string | null; candidates: unknown; createdAt: Date };
+export type ContactProfile = {
+  id: string;
+  name: string | null;
+  email: string | null;
+  language: string | null;
+  tier: string | null;
+  attributes: Record<string, unknown>;
+  createdAt: Date;
+  conversations: { id: string; status: string; skill: string | null; handoffReason: string | null; csat: number | null; createdAt: Date; resolvedAt: Date | null }[];
+};
+
+export async function botTurns(q: Queryable, conversationId: string): Promise<BotTurnView[]> {
+  const { rows } = await q.query<BotTurnView>(
+    `SELECT message_id AS "messageId", query, rewritten_query AS "rewrittenQuery", decision, reason, confidence, language, candidates, created_at AS "createdAt"
+       FROM bot_turns WHERE conversation_id = $1 ORDER BY created_at`,
+    [conversationId],
+  );
+  return rows;
+}
+
+export async function contactProfile(q: Queryable, workspaceId: string, contactId: string, exceptConversationId?: string): Promise<ContactProfile | null> {
+  const { rows } = await q.query<Omit<ContactProfile, 'conversations'>>(
+    `SELECT id, name, email, language, tier, attributes, created_at AS "createdAt" FROM contacts WHERE id = $1 AND workspace_id = $2`,
+    [contactId, workspaceId],
+  );
+  if (!rows[0]) return null;
+  const past = await q.query<ContactProfile['conversations'][number]>(
+    `SELECT id, status, skill, handoff_reason AS "handoffReason", csat, created_at AS "createdAt", resolved_at AS "resolvedAt"
+       FROM conversations WHERE contact_id = $1 AND ($2::uuid IS NULL OR id <> $2) ORDER BY created_at DESC LIMIT 20`,
+    [contactId, exceptConversationId ?? null],
+  );
+  return { ...rows[0], conversations: past.rows };
+}
