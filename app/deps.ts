@@ -6,8 +6,8 @@ import { createJobs, type Jobs } from '../core/jobs.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { startOutboxRelay, type OutboxRelay } from '../core/outbox.ts';
 import { migrate } from '../db/migrate.ts';
-import { assignWaiting, publishStandings, type HandoffResult } from '../handoff/index.ts';
-import { conversationChannel, type CustomerMessage, type HandoffRequest, type MessageRow } from '../conversations/index.ts';
+import { assignAndAnnounce, type HandoffResult } from '../handoff/index.ts';
+import type { CustomerMessage, HandoffRequest, MessageRow } from '../conversations/index.ts';
 import { createMemoryEventBus, createRedisEventBus, type EventBus } from '../core/events.ts';
 import { DEFAULT_FETCH_POLICY, IMPORT_QUEUE, INGEST_QUEUE, processImport, processIngest, type FetchPolicy, type IngestionDeps } from '../ingestion/index.ts';
 import {
@@ -114,16 +114,7 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
   let workersStarted = false;
   const assignAfterHandoff = async (workspaceId: string, conversationId: string) => {
     const { rows } = await db.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1', [conversationId]);
-    if (rows[0]?.status !== 'queued') return;
-    try {
-      for (const joined of await assignWaiting(db, workspaceId, { presenceTimeoutS: config.PRESENCE_TIMEOUT_S })) {
-        await events.publish(conversationChannel(joined.conversation.id), { type: 'message', message: joined.message }).catch(() => undefined);
-      }
-      // Everyone still waiting hears their new place and wait.
-      await publishStandings(db, events, workspaceId, { presenceTimeoutS: config.PRESENCE_TIMEOUT_S });
-    } catch (err) {
-      logger.warn({ err, conversationId }, 'assignment after a handoff failed; the conversation stays in the queue');
-    }
+    if (rows[0]?.status === 'queued') await assignAndAnnounce({ db, events, logger, presenceTimeoutS: config.PRESENCE_TIMEOUT_S }, workspaceId);
   };
 
   return {

@@ -26,8 +26,8 @@ export async function answerMessage(deps: BotDeps, input: AnswerInput, opts: Ans
         WHERE c.id = $1 AND c.workspace_id = $2`,
       [input.conversationId, input.workspaceId],
     ),
-    loadHistory(deps, input),
-    loadPriorTurns(deps, input),
+    loadHistory(deps, input.conversationId, input.messageId),
+    loadPriorTurns(deps, input.conversationId, input.messageId),
   ]);
   const row = conv.rows[0];
   if (!row || row.status !== 'bot') return []; // people have the conversation: the bot stays quiet
@@ -57,8 +57,7 @@ export async function handToPeople(deps: BotDeps, r: { workspaceId: string; conv
   );
   const row = conv.rows[0];
   const language = row?.language ?? row?.contact_language ?? null;
-  const input = { workspaceId: r.workspaceId, conversationId: r.conversationId, messageId: '00000000-0000-0000-0000-000000000000', text: '' };
-  const [history, priorTurns] = await Promise.all([loadHistory(deps, input), loadPriorTurns(deps, input)]);
+  const [history, priorTurns] = await Promise.all([loadHistory(deps, r.conversationId), loadPriorTurns(deps, r.conversationId)]);
   const lastAsked = [...history].reverse().find((h) => h.role === 'customer')?.text ?? '(nothing yet)';
   const summary = summarize({ workspaceId: r.workspaceId, text: lastAsked, history: history.slice(0, -1), priorTurns, settings: loadBotSettings(row?.settings, deps.defaults) }, 'customer_asked', null, [], {}, language);
   const hours = businessHoursState(row?.settings, now, language);
@@ -134,24 +133,25 @@ async function recordTurn(deps: BotDeps, input: AnswerInput, turn: TurnResult, s
   );
 }
 
-async function loadHistory(deps: BotDeps, input: AnswerInput): Promise<HistoryTurn[]> {
+/** The conversation's last 12 public messages, oldest first, leaving out `except` (the message being answered). */
+async function loadHistory(deps: BotDeps, conversationId: string, except: string | null = null): Promise<HistoryTurn[]> {
   const { rows } = await deps.db.query<{ sender: 'customer' | 'bot' | 'agent'; body: string; cited: boolean }>(
     `SELECT sender, body, cited FROM (
        SELECT sender, body, jsonb_array_length(citations) > 0 AS cited, seq FROM messages
-        WHERE conversation_id = $1 AND id <> $2 AND NOT private AND sender IN ('customer', 'bot', 'agent')
+        WHERE conversation_id = $1 AND id IS DISTINCT FROM $2::uuid AND NOT private AND sender IN ('customer', 'bot', 'agent')
         ORDER BY seq DESC LIMIT 12) recent
       ORDER BY seq`,
-    [input.conversationId, input.messageId],
+    [conversationId, except],
   );
   return rows.map((r) => ({ role: r.sender, text: r.body, ...(r.sender === 'bot' ? { answer: r.cited } : {}) }));
 }
 
-async function loadPriorTurns(deps: BotDeps, input: AnswerInput): Promise<PriorTurn[]> {
+async function loadPriorTurns(deps: BotDeps, conversationId: string, except: string | null = null): Promise<PriorTurn[]> {
   const { rows } = await deps.db.query<{ decision: Decision; confidence: number | null; query: string }>(
     `SELECT decision, confidence, query FROM (
-       SELECT decision, confidence, query, created_at FROM bot_turns WHERE conversation_id = $1 AND message_id <> $2 ORDER BY created_at DESC LIMIT 5) t
+       SELECT decision, confidence, query, created_at FROM bot_turns WHERE conversation_id = $1 AND message_id IS DISTINCT FROM $2::uuid ORDER BY created_at DESC LIMIT 5) t
       ORDER BY created_at`,
-    [input.conversationId, input.messageId],
+    [conversationId, except],
   );
   return rows;
 }

@@ -168,14 +168,20 @@ const LEAK_RUN = 8;
 
 /** True if `output` contains the canary or any run of 8 consecutive words of `systemPrompt`. */
 export function leaksSystemPrompt(output: string, systemPrompt: string): boolean {
-  if (output.includes(CANARY)) return true;
+  return promptLeakCheck(systemPrompt)(output);
+}
+
+/** leaksSystemPrompt with the prompt's word runs computed once (a streamed answer is checked at every piece). */
+export function promptLeakCheck(systemPrompt: string): (output: string) => boolean {
   const prompt = wordsOf(systemPrompt);
-  const said = wordsOf(output);
-  if (prompt.length < LEAK_RUN || said.length < LEAK_RUN) return false;
   const runs = new Set<string>();
   for (let i = 0; i + LEAK_RUN <= prompt.length; i++) runs.add(prompt.slice(i, i + LEAK_RUN).join(' '));
-  for (let i = 0; i + LEAK_RUN <= said.length; i++) if (runs.has(said.slice(i, i + LEAK_RUN).join(' '))) return true;
-  return false;
+  return (output) => {
+    if (output.includes(CANARY)) return true;
+    const said = wordsOf(output);
+    for (let i = 0; i + LEAK_RUN <= said.length; i++) if (runs.has(said.slice(i, i + LEAK_RUN).join(' '))) return true;
+    return false;
+  };
 }
 
 function wordsOf(text: string): string[] {

@@ -8,7 +8,7 @@ import { detectLanguage, searchKbDetailed, sentences, terms, type Passage } from
 import { confidenceOf, type ConfidenceFeatures } from './confidence.ts';
 import { coverage, extractAnswer } from './extract.ts';
 import { checkFacts, checkGrounded } from './grounded.ts';
-import { classifyHarm, detectInjection, leaksSystemPrompt, neutralizePassage, refusalFor } from './guardrails.ts';
+import { classifyHarm, detectInjection, neutralizePassage, promptLeakCheck, refusalFor } from './guardrails.ts';
 import type { BotDeps } from './index.ts';
 import { LlmError, SYSTEM_PROMPT, type LlmTurn } from './llm.ts';
 import { clarifyQuestion, framedAnswer, pickedOption, unframe } from './messages.ts';
@@ -59,6 +59,7 @@ export type TurnResult = {
 };
 
 const RETRIEVE = 8;
+const leaksPrompt = promptLeakCheck(SYSTEM_PROMPT);
 const CONTEXT_PASSAGES = 4;
 const HISTORY_TURNS = 6;
 
@@ -181,7 +182,7 @@ export async function runTurn(deps: BotDeps, input: TurnInput, opts: { onToken?:
       );
       base.tokens = generated.tokens;
       if (!generated.answerable) return escalate('not_in_kb', score, passages);
-      if (leaksSystemPrompt(generated.answer, SYSTEM_PROMPT)) {
+      if (leaksPrompt(generated.answer)) {
         steps.push({ step: 'leak_check', ms: 0, leaked: true });
         return { ...base, decision: 'refuse', reason: 'prompt_leak_blocked', confidence: score, language, reply: { text: refusalFor(language), citations: [] }, signals, steps };
       }
@@ -250,7 +251,7 @@ function guardedStream(onToken: (text: string) => void): (piece: string) => void
   return (piece) => {
     if (stopped) return;
     text += piece;
-    if (leaksSystemPrompt(text, SYSTEM_PROMPT)) {
+    if (leaksPrompt(text)) {
       stopped = true;
       return;
     }

@@ -123,10 +123,13 @@ export async function insertMessage(q: Queryable, m: NewMessage): Promise<{ mess
   return { message: existing.rows[0], created: false };
 }
 
-export async function listMessages(q: Queryable, conversationId: string, opts: { includePrivate: boolean }): Promise<MessageRow[]> {
+/** The conversation's messages in order; with `afterMessageId`, only those written after that one (live replay). */
+export async function listMessages(q: Queryable, conversationId: string, opts: { includePrivate: boolean; afterMessageId?: string }): Promise<MessageRow[]> {
   const { rows } = await q.query<MessageRow>(
-    `SELECT ${MSG} FROM messages WHERE conversation_id = $1 ${opts.includePrivate ? '' : 'AND NOT private'} ORDER BY seq`,
-    [conversationId],
+    `SELECT ${MSG} FROM messages WHERE conversation_id = $1 ${opts.includePrivate ? '' : 'AND NOT private'}
+        AND ($2::uuid IS NULL OR seq > (SELECT since.seq FROM messages since WHERE since.id = $2 AND since.conversation_id = $1))
+      ORDER BY seq`,
+    [conversationId, opts.afterMessageId ?? null],
   );
   return rows;
 }

@@ -11,6 +11,7 @@ import { openSse } from '../core/sse.ts';
 import { parse } from '../core/validate.ts';
 import { applyEvent, createContact, createConversation, customerView, getConversation, insertMessage, listMessages, type ConversationRow } from './conversations.repo.ts';
 import type { ConversationsDeps } from './index.ts';
+import { announce, conversationChannel, type LiveUpdate } from './live.ts';
 
 const StartConversation = z.object({
   workspace: z.string().trim().min(2).max(63).optional(), // slug; not needed when a visitor token is sent
@@ -29,8 +30,6 @@ const Rating = z.object({
   comment: z.string().trim().max(2000, 'at most 2,000 characters').optional(),
 });
 
-/** The live-event channel of one conversation (customer view: no private notes). */
-export const conversationChannel = (conversationId: string) => `conversation:${conversationId}`;
 const wantsStream = (accept: string | undefined) => /text\/event-stream/i.test(accept ?? '');
 
 export function conversationsRoutes(deps: ConversationsDeps): Router {
@@ -47,14 +46,7 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
         [messageId],
       )
     ).rows[0];
-  // Live events are a delivery aid: a publish failure (Redis down) is logged and never fails the request.
-  const tell = async (channel: string, event: { type: string; [key: string]: unknown }) => {
-    try {
-      await deps.events.publish(channel, event);
-    } catch (err) {
-      deps.logger.warn({ err, channel }, 'could not publish a live conversation event; clients see it on their next read');
-    }
-  };
+  const tell = (conversationId: string, update: LiveUpdate) => announce(deps.events, deps.logger, conversationId, update);
 
   router.post('/conversations', async (req, res) => {
     const input = parse(StartConversation, req.body ?? {}, 'conversation');
@@ -106,8 +98,7 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
     if (!stored.created && stored.message.body !== text) {
       throw new AppError('conflict', `clientMessageId "${clientMessageId}" was already used for a different message in this conversation. Use a new id for a new message.`);
     }
-    const channel = conversationChannel(conversationId);
-    if (stored.created) await tell(channel, { type: 'message', message: stored.message });
+    if (stored.created) await tell(conversationId, { messages: [stored.message] });
     const stream = wantsStream(req.get('accept')) ? openSse(req, res) : null;
     try {
       stream?.send('message', stored.message, stored.message.id);
@@ -124,8 +115,7 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
           : earlier;
       const after = await getConversation(deps.db, conversation.workspaceId, conversationId);
       if (stored.created || unanswered) {
-        for (const m of replies) await tell(channel, { type: 'message', message: m });
-        if (after && after.status !== conversation.status) await tell(channel, { type: 'conversation', conversation: customerView(after) });
+        await tell(conversationId, { messages: replies, conversation: after && after.status !== conversation.status ? after : null });
       }
       if (stream) {
         for (const m of replies) stream.send('reply', m, m.id);
@@ -167,15 +157,7 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
     const unsubscribe = await deps.events.subscribe(conversationChannel(conversationId), (e) => (held ? held.push(e) : deliver(e)));
     stream.onClose(unsubscribe);
     if (after) {
-      const missed = await deps.db.query<{ id: string }>(
-        `SELECT m.id FROM messages m, messages since WHERE since.id = $2 AND since.conversation_id = $1 AND m.conversation_id = $1
-            AND NOT m.private AND m.seq > since.seq ORDER BY m.seq`,
-        [conversationId, after],
-      );
-      const wanted = new Set(missed.rows.map((r) => r.id));
-      for (const m of await listMessages(deps.db, conversationId, { includePrivate: false })) {
-        if (wanted.has(m.id)) deliver({ type: 'message', at: new Date().toISOString(), message: m });
-      }
+      for (const m of await listMessages(deps.db, conversationId, { includePrivate: false, afterMessageId: after })) deliver({ type: 'message', at: new Date().toISOString(), message: m });
       // Status changes missed while away: the conversation as it is now.
       const current = await getConversation(deps.db, principalWorkspace(res), conversationId);
       if (current) stream.send('conversation', { type: 'conversation', conversation: customerView(current) });
@@ -195,7 +177,7 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
       if (current?.status === 'resolved') return { after: current, changed: false };
       return { after: await applyEvent(tx, conversation.workspaceId, conversationId, { type: 'resolved' }), changed: true };
     });
-    if (changed) await tell(conversationChannel(conversationId), { type: 'conversation', conversation: customerView(after) });
+    if (changed) await tell(conversationId, { conversation: after });
     res.json({ conversation: customerView(after) });
   });
 
@@ -220,9 +202,7 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
     const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
     const conversation = await ownConversation(deps, res, conversationId);
     const result = await deps.requestHuman({ workspaceId: conversation.workspaceId, conversationId, reason: 'customer_asked' });
-    const channel = conversationChannel(conversationId);
-    if (result.message) await tell(channel, { type: 'message', message: result.message });
-    if (result.conversation.status !== conversation.status) await tell(channel, { type: 'conversation', conversation: customerView(result.conversation) });
+    await tell(conversationId, { messages: result.message ? [result.message] : [], conversation: result.conversation.status !== conversation.status ? result.conversation : null });
     res.json({ ...result, conversation: customerView(result.conversation) });
   });
 

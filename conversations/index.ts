@@ -21,7 +21,8 @@ export type ConversationsDeps = {
   issueVisitorToken: (v: { workspaceId: string; contactId: string }) => Promise<string>;
 };
 
-export { conversationsRoutes, conversationChannel } from './conversations.routes.ts';
+export { conversationsRoutes } from './conversations.routes.ts';
+export { announce, conversationChannel, type LiveUpdate } from './live.ts';
 export {
   applyEvent,
   createContact,

@@ -5,13 +5,13 @@ import { z } from 'zod';
 import { authorize, can, requirePrincipal } from '../core/access.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { parse } from '../core/validate.ts';
-import { conversationChannel, customerView, getConversation, insertMessage, listMessages, type ConversationRow, type MessageRow } from '../conversations/index.ts';
+import { announce, getConversation, insertMessage, listMessages, type ConversationRow, type MessageRow } from '../conversations/index.ts';
 import type { HandoffDeps } from './index.ts';
-import { assignWaiting } from './assign.ts';
+import { assignAndAnnounce } from './assign.ts';
 import { botTurns, contactProfile } from './profile.ts';
 import { claimConversation, claimNext, handBack, listQueue, myConversations, requestHandoff } from './queue.ts';
 import { resolveByAgent, transfer } from './transfer.ts';
-import { publishStandings, queueStandings } from './wait.ts';
+import { queueStandings } from './wait.ts';
 
 const ConversationParams = z.object({ conversationId: z.uuid('conversationId must be a UUID') });
 const Transfer = z
@@ -27,16 +27,11 @@ const AgentReply = z.object({ text: z.string().trim().min(1, 'the reply is empty
 
 export function handoffRoutes(deps: HandoffDeps): Router {
   const router = Router();
-  // The customer's live stream: what agents do shows up in the widget. A publish failure never fails the action.
-  const tell = async (conversationId: string, update: { conversation?: ConversationRow; message?: MessageRow }) => {
-    const channel = conversationChannel(conversationId);
-    try {
-      if (update.message && !update.message.private) await deps.events.publish(channel, { type: 'message', message: update.message });
-      if (update.conversation) await deps.events.publish(channel, { type: 'conversation', conversation: customerView(update.conversation) });
-    } catch (err) {
-      deps.logger.warn({ err, conversationId }, 'could not publish a live conversation event; the customer sees it on the next read');
-    }
-  };
+  // The customer's live stream: what agents do shows up in the widget.
+  const tell = (conversationId: string, update: { conversation?: ConversationRow; message?: MessageRow }) =>
+    announce(deps.events, deps.logger, conversationId, { messages: update.message ? [update.message] : [], conversation: update.conversation });
+  // Capacity was freed or a conversation queued: waiting conversations go to whoever can take them, at once.
+  const reassign = (workspaceId: string) => assignAndAnnounce(deps, workspaceId);
 
   // The queue, all of it or one skill's (?skill=billing, ?skill=none for conversations without a skill).
   router.get('/agent/queue', async (req, res) => {
@@ -112,12 +107,6 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     await tell(conversationId, { message });
     res.status(201).json({ message });
   });
-
-  // Capacity was freed: waiting conversations go to whoever can take them, at once.
-  const reassign = async (workspaceId: string) => {
-    for (const joined of await assignWaiting(deps.db, workspaceId, { presenceTimeoutS: deps.presenceTimeoutS })) await tell(joined.conversation.id, joined);
-    await publishStandings(deps.db, deps.events, workspaceId, { presenceTimeoutS: deps.presenceTimeoutS }).catch((err: unknown) => deps.logger.warn({ err }, 'could not publish queue positions'));
-  };
 
   // For the waiting customer: their place in the queue and the estimated wait (also pushed live as "queue" events).
   router.get('/conversations/:conversationId/queue', async (req, res) => {

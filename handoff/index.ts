@@ -11,9 +11,9 @@ export type HandoffDeps = { db: Db; logger: Logger; events: EventBus; presenceTi
 
 export { handoffRoutes } from './handoff.routes.ts';
 export { teamRoutes } from './team.routes.ts';
-export { assignNext, assignWaiting, type AssignOptions } from './assign.ts';
+export { assignAndAnnounce, assignNext, assignWaiting, type AssignOptions } from './assign.ts';
 export { decideRoute, matchRule, loadRules, RoutingRule, VIP_PRIORITY, type Route, type RoutingContext } from './routing.ts';
 export { queueStandings, publishStandings, describeWait, DEFAULT_HANDLE_SECONDS, type QueueStanding } from './wait.ts';
 export { heartbeat, listAgents, listSkills, setAgent, type AgentRow, type Presence, type SkillRow } from './team.repo.ts';
-export { claimConversation, claimNext, handBack, handoffText, listQueue, myConversations, queuePosition, requestHandoff, type HandoffInput, type HandoffResult, type Joined, type MyConversation, type QueueEntry } from './queue.ts';
+export { claimConversation, claimNext, handBack, listQueue, myConversations, requestHandoff, type HandoffInput, type HandoffResult, type Joined, type MyConversation, type QueueEntry } from './queue.ts';
 export { BusinessHoursSchema, describeHours, isOpen, nextOpening, WEEKDAYS, type BusinessHours, type OpeningInterval, type Weekday } from './hours.ts';

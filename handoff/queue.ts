@@ -19,30 +19,6 @@ export type QueueEntry = {
   lastCustomerMessage: string | null;
 };
 
-const REASON_TEXT: Partial<Record<HandoffReason, string>> = {
-  customer_asked: 'You asked for a person.',
-  low_confidence: "I couldn't find a reliable answer to that in our help articles, so I'm passing you to a person.",
-  bot_error: 'Something went wrong on my side, so I am passing you to a person.',
-};
-const DEFAULT_REASON_TEXT = 'This needs a person, so I am passing you on.';
-
-/** What the customer is told on handoff when the caller does not word it: the reason, then where they stand. */
-export const handoffText = (reason: HandoffReason, position: number | null): string =>
-  `${REASON_TEXT[reason] ?? DEFAULT_REASON_TEXT} You are number ${position ?? 1} in the queue; an agent will reply here.`;
-
-/** 1-based position in the workspace queue (priority first, then waiting time); null when not queued. */
-export async function queuePosition(q: Queryable, workspaceId: string, conversationId: string): Promise<number | null> {
-  const { rows } = await q.query<{ position: number }>(
-    `SELECT count(*)::int AS position FROM conversations w, conversations me
-      WHERE me.id = $2 AND me.workspace_id = $1 AND me.status = 'queued'
-        AND w.workspace_id = $1 AND w.status = 'queued'
-        AND (w.priority > me.priority OR (w.priority = me.priority AND (w.queued_at, w.id) <= (me.queued_at, me.id)))`,
-    [workspaceId, conversationId],
-  );
-  const p = rows[0]?.position ?? 0;
-  return p > 0 ? p : null;
-}
-
 export type HandoffResult = { conversation: ConversationRow; message: MessageRow | null; position: number | null; alreadyQueued: boolean };
 
 /**
@@ -56,10 +32,10 @@ export type HandoffInput = {
   replyToMessageId?: string;
   /** A short context summary for the agent who takes it (the bot writes one). */
   summary?: string;
-  /** The customer-facing message, given the queue position and estimated wait; handoffText by default. */
-  message?: (position: number | null, etaSeconds: number | null) => string;
+  /** The customer-facing message (the bot words it, in the customer's language), given the place and the wait. */
+  message: (position: number | null, etaSeconds: number | null) => string;
   /** For the estimated wait: agents without a heartbeat this long are offline. */
-  presenceTimeoutS?: number;
+  presenceTimeoutS: number;
   /** What routing looks at besides the conversation and contact: the customer's words, language, collections seen. */
   route?: { text: string; language: string | null; collectionIds: string[] };
 };
@@ -71,7 +47,8 @@ export async function requestHandoff(db: Db, r: HandoffInput): Promise<HandoffRe
     if (!status) throw new AppError('not_found', `No conversation with id ${r.conversationId} in this workspace.`);
     if (status === 'queued' || status === 'assigned') {
       const conversation = (await getConversation(tx, r.workspaceId, r.conversationId))!;
-      return { conversation, message: null, position: await queuePosition(tx, r.workspaceId, r.conversationId), alreadyQueued: true };
+      const [standing] = await queueStandings(tx, r.workspaceId, { presenceTimeoutS: r.presenceTimeoutS, conversationId: r.conversationId });
+      return { conversation, message: null, position: standing?.position ?? null, alreadyQueued: true };
     }
     let conversation = await applyEvent(tx, r.workspaceId, r.conversationId, { type: 'handoff_requested', reason: r.reason });
     // Routing: the skill's queue and the priority (rules in order, then the collection's and the workspace's default).
@@ -89,13 +66,13 @@ export async function requestHandoff(db: Db, r: HandoffInput): Promise<HandoffRe
     });
     await tx.query('UPDATE conversations SET handoff_summary = $2, handoff_at = now(), skill = COALESCE($3, skill), priority = $4 WHERE id = $1', [r.conversationId, r.summary ?? null, route.skill, route.priority]);
     conversation = { ...conversation, handoffSummary: r.summary ?? null, skill: route.skill ?? conversation.skill, priority: route.priority };
-    const standing = (await queueStandings(tx, r.workspaceId, { presenceTimeoutS: r.presenceTimeoutS ?? 60, conversationId: r.conversationId }))[0];
-    const position = standing?.position ?? (await queuePosition(tx, r.workspaceId, r.conversationId));
+    const [standing] = await queueStandings(tx, r.workspaceId, { presenceTimeoutS: r.presenceTimeoutS, conversationId: r.conversationId });
+    const position = standing?.position ?? null;
     const { message } = await insertMessage(tx, {
       workspaceId: r.workspaceId,
       conversationId: r.conversationId,
       sender: 'system',
-      body: (r.message ?? ((p) => handoffText(r.reason, p)))(position, standing?.etaSeconds ?? null),
+      body: r.message(position, standing?.etaSeconds ?? null),
       replyToMessageId: r.replyToMessageId,
     });
     return { conversation, message, position, alreadyQueued: false };

@@ -60,14 +60,21 @@ async function skillById(q: Queryable, id: string): Promise<SkillRow> {
   return rows[0]!;
 }
 
+/** SQL: the chosen presence of profile `p` still counts (heartbeat within `timeout` seconds, a SQL parameter). */
+export const freshSql = (p: string, timeout: string) => `${p}.last_heartbeat_at >= now() - make_interval(secs => ${timeout})`;
+/** SQL: the agent of profile `p` is online now, for assignment, transfers and wait estimates. */
+export const onlineSql = (p: string, timeout: string) => `(${p}.presence = 'online' AND ${freshSql(p, timeout)})`;
+/** SQL: how many conversations the agent with id `user` has now. */
+export const loadSql = (user: string) => `(SELECT count(*)::int FROM conversations x WHERE x.assignee_id = ${user} AND x.status = 'assigned')`;
+
 /** Presence as it counts: the chosen one while heartbeats are fresh, else offline. `$2` is the timeout in seconds. */
-const EFFECTIVE_PRESENCE = `CASE WHEN p.last_heartbeat_at IS NULL OR p.last_heartbeat_at < now() - make_interval(secs => $2) THEN 'offline' ELSE p.presence END`;
+const EFFECTIVE_PRESENCE = `CASE WHEN ${freshSql('p', '$2')} THEN p.presence ELSE 'offline' END`;
 
 export async function listAgents(q: Queryable, workspaceId: string, opts: { presenceTimeoutS: number; userId?: string }): Promise<AgentRow[]> {
   const { rows } = await q.query<AgentRow>(
     `SELECT u.id, u.name, u.email, u.role, COALESCE(p.capacity, 3) AS capacity,
             COALESCE(${EFFECTIVE_PRESENCE}, 'offline') AS presence, p.last_heartbeat_at AS "lastHeartbeatAt",
-            (SELECT count(*)::int FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'assigned') AS load,
+            ${loadSql('u.id')} AS load,
             COALESCE((SELECT jsonb_agg(jsonb_build_object('name', s.name, 'level', a.level) ORDER BY s.name)
                         FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = u.id), '[]'::jsonb) AS skills
        FROM users u LEFT JOIN agent_profiles p ON p.user_id = u.id

@@ -8,11 +8,9 @@ import { AppError, notFound } from '../core/errors.ts';
 import { parse } from '../core/validate.ts';
 import { BusinessHoursSchema } from './hours.ts';
 import type { HandoffDeps } from './index.ts';
-import { assignWaiting } from './assign.ts';
+import { assignAndAnnounce } from './assign.ts';
 import { findQuickReplies, QuickReplyInput, renderTemplate, unknownVariables, VARIABLES, type QuickReply } from './quick-replies.ts';
 import { loadRules, RoutingRule } from './routing.ts';
-import { publishStandings } from './wait.ts';
-import { conversationChannel, customerView } from '../conversations/index.ts';
 import { createSkill, deleteSkill, heartbeat, listAgents, listSkills, setAgent, updateSkill } from './team.repo.ts';
 
 const SkillName = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use lowercase letters, digits, "-" and "_" (for example "billing" or "after-sales")');
@@ -177,14 +175,7 @@ export function teamRoutes(deps: HandoffDeps): Router {
     const { status } = parse(PresenceBody, req.body, 'presence');
     const result = await heartbeat(deps.db, who.workspaceId, who.userId, status);
     // Coming online frees capacity: waiting conversations are assigned at once (to this agent or others).
-    if (result.presence === 'online' && result.changed) {
-      for (const joined of await assignWaiting(deps.db, who.workspaceId, timeout)) {
-        const channel = conversationChannel(joined.conversation.id);
-        await deps.events.publish(channel, { type: 'message', message: joined.message }).catch(() => undefined);
-        await deps.events.publish(channel, { type: 'conversation', conversation: customerView(joined.conversation) }).catch(() => undefined);
-      }
-      await publishStandings(deps.db, deps.events, who.workspaceId, timeout).catch(() => undefined);
-    }
+    if (result.presence === 'online' && result.changed) await assignAndAnnounce(deps, who.workspaceId);
     res.json(result);
   });
 

@@ -4,6 +4,7 @@
 import type { Db, Queryable } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { applyEvent, getConversation, insertMessage, type ConversationRow, type MessageRow } from '../conversations/index.ts';
+import { loadSql, onlineSql } from './team.repo.ts';
 
 export type Actor = { userId: string; supervisor: boolean };
 export type Changed = { conversation: ConversationRow; messages: MessageRow[] };
@@ -46,7 +47,7 @@ export async function transfer(
     if (to.agentId) {
       // The target must be an online agent (or supervisor) of this workspace with room: checked under their row lock.
       const { rows } = await tx.query<{ name: string; online: boolean; capacity: number }>(
-        `SELECT u.name, (p.presence = 'online' AND p.last_heartbeat_at >= now() - make_interval(secs => $3)) AS online, p.capacity
+        `SELECT u.name, COALESCE(${onlineSql('p', '$3')}, false) AS online, p.capacity
            FROM users u LEFT JOIN agent_profiles p ON p.user_id = u.id
           WHERE u.id = $1 AND u.workspace_id = $2 AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor') FOR UPDATE OF u`,
         [to.agentId, workspaceId, opts.presenceTimeoutS],
@@ -55,7 +56,7 @@ export async function transfer(
       if (!target) throw new AppError('invalid_request', `No agent with id ${to.agentId} in this workspace.`);
       if (to.agentId === before.assigneeId) throw new AppError('invalid_request', `${target.name} already has this conversation.`);
       if (!target.online) throw new AppError('conflict', `${target.name} is offline; transfer to an online agent or to a skill's queue instead.`);
-      const load = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM conversations WHERE assignee_id = $1 AND status = 'assigned'`, [to.agentId]);
+      const load = await tx.query<{ n: number }>(`SELECT ${loadSql('$1')} AS n`, [to.agentId]);
       if (load.rows[0]!.n >= target.capacity) throw new AppError('conflict', `${target.name} is at capacity (${target.capacity} conversations); transfer to a skill's queue instead.`);
     }
     if (before.status === 'assigned') await applyEvent(tx, workspaceId, conversationId, { type: 'agent_released' });

@@ -3,6 +3,7 @@
 import type { Queryable } from '../core/db/index.ts';
 import type { EventBus } from '../core/events.ts';
 import { conversationChannel } from '../conversations/index.ts';
+import { loadSql, onlineSql } from './team.repo.ts';
 
 export type QueueStanding = {
   conversationId: string;
@@ -30,9 +31,9 @@ export async function queueStandings(q: Queryable, workspaceId: string, opts: { 
          FROM conversations WHERE workspace_id = $1 AND status = 'queued'),
      online AS (
        SELECT p.user_id, p.capacity,
-              (SELECT count(*)::int FROM conversations x WHERE x.assignee_id = p.user_id AND x.status = 'assigned') AS load
+              ${loadSql('p.user_id')} AS load
          FROM agent_profiles p JOIN users u ON u.id = p.user_id AND u.disabled_at IS NULL
-        WHERE p.workspace_id = $1 AND p.presence = 'online' AND p.last_heartbeat_at >= now() - make_interval(secs => $2))
+        WHERE p.workspace_id = $1 AND ${onlineSql('p', '$2')})
      SELECT w.id AS "conversationId", w.skill, w.position,
             (SELECT count(*)::int FROM online o WHERE w.skill IS NULL OR EXISTS (
                SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = o.user_id AND s.workspace_id = $1 AND s.name = w.skill)) AS "agentsOnline",

@@ -175,9 +175,7 @@ async function vectorHits(deps: SearchDeps, tx: Queryable, input: SearchInput, s
   if (!vector.some((v) => v !== 0)) return [];
   const dims = Math.trunc(embedder.dimensions); // integer and model literals: the partial HNSW index matches on them
   const params: unknown[] = [input.workspaceId, toVectorLiteral(vector), CANDIDATES];
-  // A join to kb_collections in the scan made PostgreSQL give up the HNSW index (6 s at 100k chunks): visibility is
-  // turned into the list of collection ids first, a filter on documents the index scan can iterate past.
-  const filters = filterSql(await withCollectionIds(tx, input.workspaceId, input.filters), params);
+  const filters = filterSql(input.filters, params);
   // Filters run after the index scan; iterative scanning keeps reading the index until enough rows pass them.
   await tx.query(`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)`);
   const { rows } = await tx.query<{ id: string; similarity: number }>(
@@ -201,7 +199,7 @@ async function textHits(tx: Queryable, input: SearchInput, stats: TermStats): Pr
   // The query's own language (when it can be told) stems its words; 'simple' matches exact words in any language.
   const config = tsConfigFor(detectLanguage(input.query, 'en'));
   const params: unknown[] = [input.workspaceId, tsq, config, CANDIDATES];
-  const filters = filterSql(await withCollectionIds(tx, input.workspaceId, input.filters), params);
+  const filters = filterSql(input.filters, params);
   // Chunks only ever hold their document's indexed version (replaceChunks swaps them whole), so the ranking scans
   // chunks alone; documents and collections are consulted once, as a semi-join, only when a filter needs them.
   const scope = filters ? ` AND c.document_id IN (SELECT d.id FROM documents d WHERE d.workspace_id = $1${filters})` : '';
@@ -225,11 +223,14 @@ export async function searchKbDetailed(deps: SearchDeps, input: SearchInput): Pr
   const limit = input.limit ?? 5;
   const mode = input.mode ?? 'hybrid';
   // One read of the term statistics serves both: IDF weights for the query vector, selectivity for full text.
-  const stats = await termStats(deps.db, input.workspaceId, statTerms(input.query));
+  // A join to kb_collections in the vector scan made PostgreSQL give up the HNSW index (6 s at 100k chunks): visibility
+  // is turned into the list of collection ids once, beside that read, a filter on documents both scans can use.
+  const [stats, filters] = await Promise.all([termStats(deps.db, input.workspaceId, statTerms(input.query)), withCollectionIds(deps.db, input.workspaceId, input.filters)]);
+  const scoped = { ...input, filters };
   // The two searches run at once on separate connections (the vector one in a transaction for its SET LOCALs).
   const [byVector, byText] = await Promise.all([
-    mode === 'text' ? [] : deps.db.transaction((tx) => vectorHits(deps, tx, input, stats)),
-    mode === 'vector' ? [] : textHits(deps.db, input, stats),
+    mode === 'text' ? [] : deps.db.transaction((tx) => vectorHits(deps, tx, scoped, stats)),
+    mode === 'vector' ? [] : textHits(deps.db, scoped, stats),
   ]);
 
   type Fused = { score: number; similarity: number | null; textRank: number | null; ranks: Passage['ranks'] };
