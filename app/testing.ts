@@ -71,3 +71,36 @@ export async function login(url: string, email: string, password: string): Promi
   if (r.status !== 200) throw new Error(`login failed for ${email}: ${JSON.stringify(r.body)}`);
   return r.body.token as string;
 }
+
+/** One more agent in `ws` with a profile (capacity, presence with a fresh heartbeat) and skills by name. */
+export async function createAgent(deps: Deps, ws: TestWorkspace, name: string, opts: { capacity: number; skills: string[]; online: boolean }): Promise<{ id: string; email: string; password: string }> {
+  hashed ??= hashPassword(PASSWORD);
+  const email = `${name}@${ws.slug}.test`;
+  const { rows } = await deps.db.query<{ id: string }>(`INSERT INTO users (workspace_id, email, name, role, password_hash) VALUES ($1, $2, $3, 'agent', $4) RETURNING id`, [ws.id, email, name, await hashed]);
+  const id = rows[0]!.id;
+  await deps.db.query(`INSERT INTO agent_profiles (user_id, workspace_id, capacity, presence, last_heartbeat_at) VALUES ($1, $2, $3, $4, now())`, [id, ws.id, opts.capacity, opts.online ? 'online' : 'offline']);
+  for (const s of opts.skills) await deps.db.query(`INSERT INTO agent_skills (user_id, skill_id) SELECT $1, id FROM skills WHERE workspace_id = $2 AND name = $3`, [id, ws.id, s]);
+  return { id, email, password: PASSWORD };
+}
+
+/** An open server-sent-events stream: read until the text so far matches, then close. */
+export async function openEventStream(url: string, headers: Record<string, string>) {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers, signal: controller.signal });
+  const reader = res.body!.getReader();
+  let text = '';
+  return {
+    status: res.status,
+    headers: res.headers,
+    text: () => text,
+    async readUntil(pattern: RegExp): Promise<string> {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      return text;
+    },
+    close: () => controller.abort(),
+  };
+}

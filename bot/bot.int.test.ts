@@ -2,8 +2,7 @@
 // clarifying questions and escalations with their reasons, guardrails, workspace settings (thresholds, sensitive
 // topics, business hours), the bot's silence while people have the conversation, live events and CSAT.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
-import { hashPassword } from '../core/secrets.ts';
+import { call, createAgent, createTestWorkspace, login, openEventStream, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
 import { eventually, testConfig, uniqueSlug } from '../test/services.ts';
 
 const RETURNS = `# Returns and refunds
@@ -206,21 +205,17 @@ describe('escalation', () => {
     expect(during.body.replies).toEqual([]);
     expect(await turnOf(during.body.message.id)).toBeUndefined();
     // Another agent cannot send someone else's customer back to the bot.
-    const email = `agent2@${ws.slug}.test`;
-    await api.deps.db.query(`INSERT INTO users (workspace_id, email, name, role, password_hash) VALUES ($1, $2, 'Agent Two', 'agent', $3)`, [ws.id, email, await hashPassword('another password 123')]);
-    const otherAgent = await call(api.url, `/api/agent/conversations/${c.id}/hand-back`, { token: await login(api.url, email, 'another password 123'), method: 'POST' });
+    const two = await createAgent(api.deps, ws, 'agent2', { capacity: 3, skills: [], online: false });
+    const otherAgent = await call(api.url, `/api/agent/conversations/${c.id}/hand-back`, { token: await login(api.url, two.email, two.password), method: 'POST' });
     expect(otherAgent.status).toBe(403);
     expect(otherAgent.body.error.message).toMatch(/Another agent has this conversation/);
     // The agent's reply reaches the customer's live stream.
-    const controller = new AbortController();
-    const live = await fetch(`${api.url}/api/conversations/${c.id}/events`, { headers: { 'x-visitor-token': c.token }, signal: controller.signal });
-    const reader = live.body!.getReader();
-    let seen = '';
-    while (!/event: ready/.test(seen)) seen += new TextDecoder().decode((await reader.read()).value);
+    const live = await openEventStream(`${api.url}/api/conversations/${c.id}/events`, { 'x-visitor-token': c.token });
+    await live.readUntil(/event: ready/);
     await call(api.url, `/api/agent/conversations/${c.id}/messages`, { token: agent, body: { text: 'Hi, I am Sam. Your refund is on its way.' } });
     await call(api.url, `/api/agent/conversations/${c.id}/messages`, { token: agent, body: { text: 'note: VIP customer', private: true } });
-    while (!/Your refund is on its way/.test(seen)) seen += new TextDecoder().decode((await reader.read()).value);
-    controller.abort();
+    const seen = await live.readUntil(/Your refund is on its way/);
+    live.close();
     expect(seen).not.toContain('VIP customer');
     const back = await call(api.url, `/api/agent/conversations/${c.id}/hand-back`, { token: agent, method: 'POST' });
     expect(back.body).toMatchObject({ conversation: { status: "bot" } });
@@ -311,32 +306,19 @@ describe('talk to a person', () => {
 describe('live events and ratings', () => {
   it('streams the conversation live to the customer', async () => {
     const c = await start();
-    const controller = new AbortController();
-    const res = await fetch(`${api.url}/api/conversations/${c.id}/events?visitorToken=${encodeURIComponent(c.token)}`, { signal: controller.signal });
-    expect(res.status).toBe(200);
-    const reader = res.body!.getReader();
-    let text = '';
-    const readUntil = async (pattern: RegExp) => {
-      while (!pattern.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += new TextDecoder().decode(value);
-      }
-    };
-    await readUntil(/event: ready/);
+    const live = await openEventStream(`${api.url}/api/conversations/${c.id}/events?visitorToken=${encodeURIComponent(c.token)}`, {});
+    expect(live.status).toBe(200);
+    await live.readUntil(/event: ready/);
     await send(c, 'How long does a refund take to appear?');
-    await readUntil(/"sender":"bot"/);
-    controller.abort();
+    const text = await live.readUntil(/"sender":"bot"/);
+    live.close();
     expect(text).toMatch(/event: message\ndata: [^\n]*"sender":"customer"/);
 
     // Reconnecting with Last-Event-ID replays what was missed, and nothing before it.
     const transcript = (await call(api.url, `/api/conversations/${c.id}`, { headers: { 'x-visitor-token': c.token } })).body.messages as { id: string; sender: string }[];
-    const again = new AbortController();
-    const res2 = await fetch(`${api.url}/api/conversations/${c.id}/events`, { headers: { 'x-visitor-token': c.token, 'last-event-id': transcript[0]!.id }, signal: again.signal });
-    const reader2 = res2.body!.getReader();
-    let replay = '';
-    while (!/event: ready/.test(replay)) replay += new TextDecoder().decode((await reader2.read()).value);
-    again.abort();
+    const again = await openEventStream(`${api.url}/api/conversations/${c.id}/events`, { 'x-visitor-token': c.token, 'last-event-id': transcript[0]!.id });
+    const replay = await again.readUntil(/event: ready/);
+    again.close();
     expect(replay).toContain(`id: ${transcript[1]!.id}`);
     expect(replay).not.toContain(`id: ${transcript[0]!.id}`);
   });

@@ -2,9 +2,8 @@
 // loaded with round robin, and two assigners racing over the same queue — never two agents on one conversation,
 // never an agent over capacity. Also: an agent coming online is given waiting conversations at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
+import { call, createAgent, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
 import { createContact, createConversation } from '../conversations/index.ts';
-import { hashPassword } from '../core/secrets.ts';
 import { testConfig, uniqueSlug } from '../test/services.ts';
 import { assignNext, assignWaiting } from './index.ts';
 
@@ -13,13 +12,11 @@ let ws: TestWorkspace;
 const opts = { presenceTimeoutS: 60 };
 const agents: Record<string, string> = {};
 
+const logins: Record<string, { email: string; password: string }> = {};
 async function addAgent(name: string, capacity: number, skills: string[], online: boolean) {
-  const { rows } = await api.deps.db.query<{ id: string }>(`INSERT INTO users (workspace_id, email, name, role, password_hash) VALUES ($1, $2, $3, 'agent', $4) RETURNING id`, [ws.id, `${name}@${ws.slug}.test`, name, await hashPassword('agent password 123')]);
-  const id = rows[0]!.id;
-  await api.deps.db.query(`INSERT INTO agent_profiles (user_id, workspace_id, capacity, presence, last_heartbeat_at) VALUES ($1, $2, $3, $4, now())`, [id, ws.id, capacity, online ? 'online' : 'offline']);
-  for (const s of skills) await api.deps.db.query(`INSERT INTO agent_skills (user_id, skill_id) SELECT $1, id FROM skills WHERE workspace_id = $2 AND name = $3`, [id, ws.id, s]);
-  agents[name] = id;
-  return id;
+  const agent = await createAgent(api.deps, ws, name, { capacity, skills, online });
+  agents[name] = agent.id;
+  logins[name] = agent;
 }
 
 async function waiting(skill: string | null, contactId?: string) {
@@ -87,7 +84,7 @@ describe('assignment', () => {
   it('assigns waiting conversations as soon as an agent comes online', async () => {
     await api.deps.db.query(`UPDATE agent_profiles SET presence = 'offline' WHERE user_id = $1`, [agents.cho]);
     const vip = await waiting('vip');
-    const token = await login(api.url, `cho@${ws.slug}.test`, 'agent password 123');
+    const token = await login(api.url, logins.cho!.email, logins.cho!.password);
     const r = await call(api.url, '/api/agent/presence', { token, method: 'PUT', body: { status: 'online' } });
     expect(r.body).toEqual({ presence: 'online', changed: true });
     const row = await api.deps.db.query<{ status: string; assignee_id: string }>('SELECT status, assignee_id FROM conversations WHERE id = $1', [vip.id]);

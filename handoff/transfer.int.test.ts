@@ -2,9 +2,8 @@
 // go to a skill's queue or to an online agent with room; the wrong agent, an unknown skill, an offline or full agent
 // are refused with a clear error and nothing changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
+import { call, createAgent, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
 import { createContact, createConversation } from '../conversations/index.ts';
-import { hashPassword } from '../core/secrets.ts';
 import { testConfig, uniqueSlug } from '../test/services.ts';
 import { assignWaiting } from './index.ts';
 
@@ -12,14 +11,11 @@ let api: TestApi;
 let ws: TestWorkspace;
 const id: Record<string, string> = {};
 const token: Record<string, string> = {};
-const PASSWORD = 'agent password 123';
 
 async function addAgent(name: string, capacity: number, skills: string[], online: boolean) {
-  const { rows } = await api.deps.db.query<{ id: string }>(`INSERT INTO users (workspace_id, email, name, role, password_hash) VALUES ($1, $2, $3, 'agent', $4) RETURNING id`, [ws.id, `${name}@${ws.slug}.test`, name, await hashPassword(PASSWORD)]);
-  id[name] = rows[0]!.id;
-  await api.deps.db.query(`INSERT INTO agent_profiles (user_id, workspace_id, capacity, presence, last_heartbeat_at) VALUES ($1, $2, $3, $4, now())`, [id[name], ws.id, capacity, online ? 'online' : 'offline']);
-  for (const s of skills) await api.deps.db.query(`INSERT INTO agent_skills (user_id, skill_id) SELECT $1, id FROM skills WHERE workspace_id = $2 AND name = $3`, [id[name], ws.id, s]);
-  token[name] = await login(api.url, `${name}@${ws.slug}.test`, PASSWORD);
+  const agent = await createAgent(api.deps, ws, name, { capacity, skills, online });
+  id[name] = agent.id;
+  token[name] = await login(api.url, agent.email, agent.password);
 }
 async function waiting(skill: string) {
   const contact = await createContact(api.deps.db, { workspaceId: ws.id, name: 'Customer' });

@@ -1,20 +1,14 @@
 // Queue standing for waiting customers against real PostgreSQL: place in the skill's queue, and an estimated wait from
 // the skill's recent handling times and the agents online; no estimate when nobody with the skill is online.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestWorkspace, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
-import { hashPassword } from '../core/secrets.ts';
+import { call, createAgent, createTestWorkspace, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
 import { testConfig, uniqueSlug } from '../test/services.ts';
 import { describeWait, queueStandings } from './index.ts';
 
 let api: TestApi;
 let ws: TestWorkspace;
 
-async function agent(name: string, skill: string) {
-  const { rows } = await api.deps.db.query<{ id: string }>(`INSERT INTO users (workspace_id, email, name, role, password_hash) VALUES ($1, $2, $3, 'agent', $4) RETURNING id`, [ws.id, `${name}@${ws.slug}.test`, name, await hashPassword('agent password 123')]);
-  await api.deps.db.query(`INSERT INTO agent_profiles (user_id, workspace_id, capacity, presence, last_heartbeat_at) VALUES ($1, $2, 1, 'online', now())`, [rows[0]!.id, ws.id]);
-  await api.deps.db.query(`INSERT INTO agent_skills (user_id, skill_id) SELECT $1, id FROM skills WHERE workspace_id = $2 AND name = $3`, [rows[0]!.id, ws.id, skill]);
-  return rows[0]!.id;
-}
+const agent = async (name: string, skill: string) => (await createAgent(api.deps, ws, name, { capacity: 1, skills: [skill], online: true })).id;
 async function conversation(set: string, params: unknown[] = []) {
   const r = await call(api.url, '/api/conversations', { body: { workspace: ws.slug } });
   await api.deps.db.query(`UPDATE conversations SET ${set} WHERE id = $1`, [r.body.conversation.id, ...params]);

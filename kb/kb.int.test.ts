@@ -1,7 +1,7 @@
 // The knowledge base through the HTTP API over real PostgreSQL (pgvector) and Redis: raw text/JSON documents,
 // versions and re-imports, deletion, filters, the retrieval tester, knowledge gaps, model changes and live events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
+import { call, createTestWorkspace, login, openEventStream, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
 import { eventually, testConfig, uniqueSlug } from '../test/services.ts';
 import type { Job } from '../core/jobs.ts';
 import { processReindex, recordGap, searchKb, type Embedder } from './index.ts';
@@ -233,22 +233,12 @@ describe('a model build that cannot finish', () => {
 
 describe('live events', () => {
   it('streams document progress to knowledge managers over SSE', async () => {
-    const controller = new AbortController();
-    const res = await fetch(`${api.url}/api/kb/events`, { headers: { authorization: `Bearer ${kb}` }, signal: controller.signal });
-    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
-    const reader = res.body!.getReader();
-    let text = '';
-    const readUntil = async (pattern: RegExp) => {
-      while (!pattern.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += new TextDecoder().decode(value);
-      }
-    };
-    await readUntil(/event: ready/);
+    const events = await openEventStream(`${api.url}/api/kb/events`, { authorization: `Bearer ${kb}` });
+    expect(events.headers.get('content-type')).toMatch(/text\/event-stream/);
+    await events.readUntil(/event: ready/);
     const r = await call(api.url, '/api/kb/documents', { token: kb, body: { title: 'Live doc', body: 'Streaming progress for knowledge managers.' } });
-    await readUntil(new RegExp(`"id":"${r.body.document.id}"[^\\n]*"status":"ready"`));
-    controller.abort();
+    const text = await events.readUntil(new RegExp(`"id":"${r.body.document.id}"[^\\n]*"status":"ready"`));
+    events.close();
     expect(text).toMatch(/event: document.updated/);
     expect(text).toMatch(/"status":"processing"/);
   });
