@@ -6,7 +6,7 @@ import { createJobs, type Jobs } from '../core/jobs.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { startOutboxRelay, type OutboxRelay } from '../core/outbox.ts';
 import { migrate } from '../db/migrate.ts';
-import { assignAndAnnounce, type HandoffResult } from '../handoff/index.ts';
+import { assignAndAnnounce, HANDOFF_QUEUE, noteConversationActivity, SLA_SWEEP_JOB, sweepTickets, type HandoffResult, type SweepResult } from '../handoff/index.ts';
 import type { CustomerMessage, HandoffRequest, MessageRow } from '../conversations/index.ts';
 import { createMemoryEventBus, createRedisEventBus, type EventBus } from '../core/events.ts';
 import { DEFAULT_FETCH_POLICY, IMPORT_QUEUE, INGEST_QUEUE, processImport, processIngest, type FetchPolicy, type IngestionDeps } from '../ingestion/index.ts';
@@ -146,6 +146,8 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     },
     // After a handoff, an online agent with the skill and room takes the conversation at once.
     async afterCustomerMessage(m, opts) {
+      // A customer writing again in a conversation with a ticket starts the ticket's next-response clock.
+      await db.transaction((tx) => noteConversationActivity(tx, m.workspaceId, m.conversationId, 'customer'));
       const replies = await answerMessage(botDeps, m, opts);
       await assignAfterHandoff(m.workspaceId, m.conversationId);
       return replies;
@@ -162,7 +164,14 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
       jobs.work(INGEST_QUEUE, (job) => processIngest(ingestionDeps, job), { concurrency: config.INGEST_CONCURRENCY });
       jobs.work(IMPORT_QUEUE, (job) => processImport(ingestionDeps, job), { concurrency: 1 });
       jobs.work(REINDEX_QUEUE, (job) => processReindex(ingestionDeps, job), { concurrency: 1 });
-      logger.info({ queues: [INGEST_QUEUE, IMPORT_QUEUE, REINDEX_QUEUE], backend: jobs.backend, ingestConcurrency: config.INGEST_CONCURRENCY }, 'workers started');
+      // The ticket sweep (SLA breaches, auto-close, assigning what waits): a job scheduler kept in the queue's backend,
+      // so it survives restarts and one copy at a time runs each tick.
+      const handoffDeps = { db, events, logger, presenceTimeoutS: config.PRESENCE_TIMEOUT_S };
+      jobs.work(HANDOFF_QUEUE, async (job) => (job.name === SLA_SWEEP_JOB ? summarizeSweep(await sweepTickets(handoffDeps)) : undefined), { concurrency: 1 });
+      jobs
+        .schedule(HANDOFF_QUEUE, SLA_SWEEP_JOB, config.SLA_SWEEP_S * 1000, { name: SLA_SWEEP_JOB })
+        .catch((err: unknown) => logger.error({ err }, 'could not schedule the ticket SLA sweep; breaches are not being checked'));
+      logger.info({ queues: [INGEST_QUEUE, IMPORT_QUEUE, REINDEX_QUEUE, HANDOFF_QUEUE], backend: jobs.backend, ingestConcurrency: config.INGEST_CONCURRENCY }, 'workers started');
     },
     async close() {
       await relay.stop();
@@ -172,6 +181,9 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     },
   };
 }
+
+/** What a sweep did, small enough for the job's stored result. */
+const summarizeSweep = (r: SweepResult) => ({ breaches: r.breaches.length, closed: r.closed, assigned: r.assigned });
 
 /**
  * Workspaces indexed by the first local model (384-dimension hashing) before models were tracked: record that model

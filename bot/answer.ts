@@ -61,7 +61,7 @@ export async function handToPeople(deps: BotDeps, r: { workspaceId: string; conv
   const lastAsked = [...history].reverse().find((h) => h.role === 'customer')?.text ?? '(nothing yet)';
   const summary = summarize({ workspaceId: r.workspaceId, text: lastAsked, history: history.slice(0, -1), priorTurns, settings: loadBotSettings(row?.settings, deps.defaults) }, 'customer_asked', null, [], {}, language);
   const hours = businessHoursState(row?.settings, now, language);
-  return requestHandoff(deps.db, { ...r, reason: 'customer_asked', summary, message: (position, eta) => handoffMessage(language, 'customer_asked', position, hours, eta), presenceTimeoutS: deps.presenceTimeoutS, route: { text: history.filter((h) => h.role === 'customer').slice(-3).map((h) => h.text).join('\n'), language, collectionIds: [] } });
+  return requestHandoff(deps.db, { ...r, reason: 'customer_asked', summary, message: (notice) => handoffMessage(language, 'customer_asked', notice, hours), presenceTimeoutS: deps.presenceTimeoutS, route: { text: history.filter((h) => h.role === 'customer').slice(-3).map((h) => h.text).join('\n'), language, collectionIds: [] } });
 }
 
 async function act(deps: BotDeps, input: AnswerInput, turn: TurnResult, raw: Record<string, unknown>, now: Date): Promise<{ messages: MessageRow[]; suppressed: boolean }> {
@@ -74,7 +74,7 @@ async function act(deps: BotDeps, input: AnswerInput, turn: TurnResult, raw: Rec
       reason,
       replyToMessageId: input.messageId,
       summary: turn.summary ?? undefined,
-      message: (position, eta) => handoffMessage(turn.language, reason, position, hours, eta),
+      message: (notice) => handoffMessage(turn.language, reason, notice, hours),
       presenceTimeoutS: deps.presenceTimeoutS,
       route: { text: input.text, language: turn.language, collectionIds: [...new Set(turn.passages.slice(0, 3).map((p) => p.collectionId))] },
     });

@@ -185,7 +185,11 @@ describe('escalation', () => {
     expect((await call(api.url, `/api/conversations/${c.id}`, { headers: { 'x-visitor-token': c.token } })).body.conversation).not.toHaveProperty('handoffSummary');
     const staff = await call(api.url, `/api/agent/conversations/${c.id}`, { token: agent });
     expect(staff.body.conversation.handoffSummary).toMatch(/Customer asked/);
-    expect(r.body.replies[0].body).toMatch(/You are number \d+ in the queue; an agent will reply here/);
+    // Nobody is online in this workspace: a ticket keeps the question in sight, and the customer learns when to expect a reply.
+    expect(r.body.replies[0].body).toMatch(/Nobody from our team is free right now\. We have opened ticket #\d+ for you; expect a reply by .+\. You are number \d+ in the queue/);
+    const ticket = await api.deps.db.query<{ source: string; status: string; first_response_due_at: Date }>('SELECT source, status, first_response_due_at FROM tickets WHERE conversation_id = $1', [c.id]);
+    expect(ticket.rows).toEqual([expect.objectContaining({ source: 'no_agent', status: 'new' })]);
+    expect(ticket.rows[0]!.first_response_due_at.getTime()).toBeGreaterThan(Date.now());
     const row = await api.deps.db.query<{ handoff_summary: string }>('SELECT handoff_summary FROM conversations WHERE id = $1', [c.id]);
     expect(row.rows[0]!.handoff_summary).toMatch(/Customer asked: "Can you recommend a good pizza place in Lisbon tonight\?"/);
     expect(row.rows[0]!.handoff_summary).toMatch(/Handed over: (low confidence|no passages)/);

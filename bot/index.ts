@@ -1,7 +1,8 @@
 // Bot: answers customers from the knowledge base with citations, asks when unsure, hands over to people when it
 // cannot help — offline by default (extractive answers over the local embedder), generated and grounded when an
 // OpenAI-compatible LLM is configured. Every decision is traced in bot_turns.
-// Public surface: answerMessage (wired as conversations' afterCustomerMessage), runTurn (evals), the LLM client.
+// Public surface: answerMessage (wired as conversations' afterCustomerMessage), runTurn (evals), the LLM client, and
+// agent assist (knowledge suggestions for a conversation, internal collections included) with its route for app/.
 import type { Db } from '../core/db/index.ts';
 import type { Logger } from '../core/logger.ts';
 import type { EmbedderRegistry } from '../kb/index.ts';
@@ -21,3 +22,5 @@ export { openAiChat, LlmError, SYSTEM_PROMPT, type ChatLlm, type LlmConfig } fro
 export { readSignals, repeatedFailure, isSameQuestion, matchSensitiveTopic, SensitiveTopicSchema, DEFAULT_SENSITIVE_TOPICS, type Signals, type SensitiveTopic } from './signals.ts';
 export { classifyHarm, detectInjection, leaksSystemPrompt, neutralizePassage } from './guardrails.ts';
 export { rewriteQuery } from './rewrite.ts';
+export { suggestForConversation, type Suggestion, type SuggestionDeps, type Suggestions } from './suggestions.ts';
+export { suggestionRoutes } from './suggestions.routes.ts';

@@ -2,7 +2,7 @@
 // handoff message (why, where the customer stands, and when people are available). English and Chinese; other
 // languages get English until translated.
 import type { HandoffReason } from '../conversations/index.ts';
-import { describeWait } from '../handoff/index.ts';
+import { describeWait, type HandoffNotice } from '../handoff/index.ts';
 
 type Lang = 'en' | 'zh';
 const pick = (language: string | null): Lang => (language === 'zh' ? 'zh' : 'en');
@@ -66,22 +66,45 @@ const WHY: Record<Lang, Partial<Record<HandoffReason, string>> & { default: stri
 };
 
 /**
- * The handoff message. Open: the queue position. Closed: when people are back (`opensAt`, already formatted in the
- * workspace's time zone) and the hours, so the customer knows when to expect a reply.
+ * The handoff message. Open with someone online: the queue position and wait. Nobody can take it now (closed, or no
+ * agent online): the ticket opened for it and when to expect a reply (its first-response due time, in the workspace's
+ * time zone); when closed, also when people are back (`opensAt`, already formatted) and the hours.
  */
-export function handoffMessage(language: string | null, reason: HandoffReason, position: number | null, hours: { open: boolean; opensAt: string | null; description: string | null }, etaSeconds: number | null = null): string {
+export function handoffMessage(
+  language: string | null,
+  reason: HandoffReason,
+  notice: HandoffNotice,
+  hours: { open: boolean; opensAt: string | null; description: string | null; timezone?: string | null },
+): string {
   const lang = pick(language);
   const why = WHY[lang][reason] ?? WHY[lang].default;
+  const position = notice.position ?? 1;
+  const replyBy = notice.ticket?.replyBy ? formatWhen(notice.ticket.replyBy, hours.timezone ?? 'UTC', lang) : null;
+  const ticket = notice.ticket
+    ? lang === 'zh'
+      ? `我们已为您创建工单 #${notice.ticket.number}${replyBy ? `，最迟将在 ${replyBy} 前回复您` : ''}。`
+      : ` We have opened ticket #${notice.ticket.number} for you${replyBy ? `; expect a reply by ${replyBy}` : ''}.`
+    : '';
   if (hours.open) {
-    const wait = describeWait(etaSeconds, lang);
-    if (lang === 'zh') return `${why}您目前排在第 ${position ?? 1} 位${wait ? `，预计等待${wait}` : ''}，客服人员会在这里回复您。`;
-    return `${why} You are number ${position ?? 1} in the queue${wait ? ` (estimated wait: ${wait})` : ''}; an agent will reply here.`;
+    const wait = describeWait(notice.etaSeconds, lang);
+    if (notice.ticket) {
+      return lang === 'zh'
+        ? `${why}现在没有空闲的客服人员。${ticket}您目前排在第 ${position} 位，一有客服人员空闲就会在这里回复您。`
+        : `${why} Nobody from our team is free right now.${ticket} You are number ${position} in the queue; if someone becomes free sooner, they will reply here.`;
+    }
+    if (lang === 'zh') return `${why}您目前排在第 ${position} 位${wait ? `，预计等待${wait}` : ''}，客服人员会在这里回复您。`;
+    return `${why} You are number ${position} in the queue${wait ? ` (estimated wait: ${wait})` : ''}; an agent will reply here.`;
   }
   const when = hours.opensAt ?? '';
   const table = hours.description ? (lang === 'zh' ? `（服务时间：${hours.description}）` : ` (our hours: ${hours.description})`) : '';
   return lang === 'zh'
-    ? `${why}我们的客服人员现在不在线${table}。${when ? `我们将在 ${when} 上线后回复您，` : ''}您可以关闭窗口，回复会保存在这里。`
-    : `${why} Our team is offline right now${table}. ${when ? `We will reply here after we open at ${when}; ` : ''}you can close this window, the reply will be waiting here.`;
+    ? `${why}我们的客服人员现在不在线${table}。${when ? `我们将在 ${when} 上线后回复您，` : ''}您可以关闭窗口，回复会保存在这里。${ticket}`
+    : `${why} Our team is offline right now${table}. ${when ? `We will reply here after we open at ${when}; ` : ''}you can close this window, the reply will be waiting here.${ticket}`;
+}
+
+/** "Mon 7 Dec, 10:00 CET" / "12月7日周一 10:00 CET", in the workspace's time zone. */
+export function formatWhen(at: Date, timeZone: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(at);
 }
 
 export function humanJoined(language: string | null): string {

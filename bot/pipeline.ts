@@ -19,7 +19,7 @@ export type Decision = 'answer' | 'clarify' | 'escalate' | 'refuse';
 /** Why the bot decided as it did. Escalations use the handoff reasons; the others are the bot's own. */
 export type ReasonCode = HandoffReason | 'confident' | 'ambiguous' | 'harmful_request' | 'prompt_injection' | 'prompt_leak_blocked';
 
-export type BusinessHoursState = { open: boolean; opensAt: string | null; description: string | null };
+export type BusinessHoursState = { open: boolean; opensAt: string | null; description: string | null; timezone?: string | null };
 export type BotSettings = { answerThreshold: number; clarifyThreshold: number; sensitiveTopics: SensitiveTopic[] };
 /** `answer: false` marks a bot message that was not an answer (a clarifying question, a refusal). */
 export type HistoryTurn = { role: 'customer' | 'bot' | 'agent'; text: string; answer?: boolean };

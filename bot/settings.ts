@@ -1,6 +1,7 @@
 // A workspace's bot settings (workspaces.settings, edited through PATCH /api/admin/settings), with the server's
 // defaults for what a workspace has not set, and whether people are available now (business hours).
 import { BusinessHoursSchema, describeHours, isOpen, nextOpening } from '../handoff/index.ts';
+import { formatWhen } from './messages.ts';
 import type { BotSettings, BusinessHoursState } from './pipeline.ts';
 import { DEFAULT_SENSITIVE_TOPICS, type SensitiveTopic } from './signals.ts';
 
@@ -22,11 +23,8 @@ export function businessHoursState(raw: Record<string, unknown> | null | undefin
   const parsed = BusinessHoursSchema.safeParse(raw?.businessHours);
   if (!parsed.success) return { open: true, opensAt: null, description: null }; // no hours set: always open
   const hours = parsed.data;
-  if (isOpen(hours, now)) return { open: true, opensAt: null, description: null };
+  if (isOpen(hours, now)) return { open: true, opensAt: null, description: null, timezone: hours.timezone };
   const next = nextOpening(hours, now);
   const locale = language === 'zh' ? 'zh' : 'en';
-  const opensAt = next
-    ? new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: hours.timezone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(next)
-    : null;
-  return { open: false, opensAt, description: describeHours(hours, locale) };
+  return { open: false, opensAt: next ? formatWhen(next, hours.timezone, locale) : null, description: describeHours(hours, locale), timezone: hours.timezone };
 }

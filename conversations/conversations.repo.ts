@@ -157,3 +157,15 @@ export async function applyEvent(tx: Queryable, workspaceId: string, conversatio
   );
   return rows[0]!;
 }
+
+export type QueueSummary = { waiting: number; bySkill: { skill: string | null; waiting: number }[] };
+
+/** How many conversations wait for a person, in all and per skill (null: no skill; "no skill" first, then by name). */
+export async function queueSummary(q: Queryable, workspaceId: string): Promise<QueueSummary> {
+  const { rows } = await q.query<{ skill: string | null; waiting: number }>(
+    `SELECT skill, count(*)::int AS waiting FROM conversations WHERE workspace_id = $1 AND status = 'queued'
+      GROUP BY skill ORDER BY skill NULLS FIRST`,
+    [workspaceId],
+  );
+  return { waiting: rows.reduce((n, r) => n + r.waiting, 0), bySkill: rows };
+}

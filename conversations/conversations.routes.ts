@@ -1,6 +1,7 @@
 // Customer-facing conversation API (the widget and the REST channel use it): start a conversation (and get a
 // visitor token), send a message (idempotent on clientMessageId) and get the reply as JSON or streamed (SSE), read
-// the transcript, follow the conversation live (SSE), ask for a person, close it, rate it (CSAT).
+// the transcript, follow the conversation live (SSE), say they are typing (to the agent who has it), ask for a person,
+// close it, rate it (CSAT).
 // A visitor reaches only conversations of their own contact; staff with conversations:read_all may read any.
 import { Router, type Response } from 'express';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ import { openSse } from '../core/sse.ts';
 import { parse } from '../core/validate.ts';
 import { applyEvent, createContact, createConversation, customerView, getConversation, insertMessage, listMessages, type ConversationRow } from './conversations.repo.ts';
 import type { ConversationsDeps } from './index.ts';
-import { announce, conversationChannel, type LiveUpdate } from './live.ts';
+import { agentChannel, announce, announceQueue, conversationChannel, publishLive, type LiveUpdate } from './live.ts';
 
 const StartConversation = z.object({
   workspace: z.string().trim().min(2).max(63).optional(), // slug; not needed when a visitor token is sent
@@ -25,6 +26,7 @@ const SendMessage = z.object({
   clientMessageId: z.string().trim().min(1).max(200).optional(),
 });
 const ConversationParams = z.object({ conversationId: z.uuid('conversationId must be a UUID') });
+const Typing = z.object({ typing: z.boolean({ error: 'typing must be true or false' }) });
 const Rating = z.object({
   score: z.number({ error: 'score must be a number from 1 to 5' }).int('score must be a whole number from 1 to 5').min(1, 'score must be 1 to 5').max(5, 'score must be 1 to 5'),
   comment: z.string().trim().max(2000, 'at most 2,000 characters').optional(),
@@ -92,13 +94,19 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
         body: text,
         clientMessageId,
       });
-      if (saved.created) await applyEvent(tx, conversation.workspaceId, conversationId, { type: 'customer_wrote' });
-      return saved;
+      // The row as this message left it, under its lock: who has the conversation now.
+      const current = saved.created ? await applyEvent(tx, conversation.workspaceId, conversationId, { type: 'customer_wrote' }) : null;
+      return { ...saved, current };
     });
     if (!stored.created && stored.message.body !== text) {
       throw new AppError('conflict', `clientMessageId "${clientMessageId}" was already used for a different message in this conversation. Use a new id for a new message.`);
     }
-    if (stored.created) await tell(conversationId, { messages: [stored.message] });
+    if (stored.created) {
+      await tell(conversationId, { messages: [stored.message] });
+      // The agent who has the conversation hears of it on their own channel, whichever conversation they have open.
+      const assignee = stored.current?.status === 'assigned' ? stored.current.assigneeId : null;
+      if (assignee) await publishLive(deps.events, deps.logger, agentChannel(assignee), { type: 'message', conversationId, message: stored.message });
+    }
     const stream = wantsStream(req.get('accept')) ? openSse(req, res) : null;
     try {
       stream?.send('message', stored.message, stored.message.id);
@@ -168,16 +176,29 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
     stream.send('ready', { conversationId });
   });
 
+  // "The customer is typing": shown to the agent who has the conversation (nobody else; nothing is stored).
+  router.post('/conversations/:conversationId/typing', async (req, res) => {
+    const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    const { typing } = parse(Typing, req.body, 'typing');
+    const conversation = await ownConversation(deps, res, conversationId);
+    if (conversation.status === 'assigned' && conversation.assigneeId) {
+      await publishLive(deps.events, deps.logger, agentChannel(conversation.assigneeId), { type: 'typing', conversationId, typing });
+    }
+    res.status(204).end();
+  });
+
   // The customer says they are done ("this answered my question"). Closing a closed conversation is fine.
   router.post('/conversations/:conversationId/resolve', async (req, res) => {
     const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
     const conversation = await ownConversation(deps, res, conversationId);
-    const { after, changed } = await deps.db.transaction(async (tx) => {
+    const { after, changed, leftQueue } = await deps.db.transaction(async (tx) => {
       const current = await getConversation(tx, conversation.workspaceId, conversationId, { forUpdate: true });
-      if (current?.status === 'resolved') return { after: current, changed: false };
-      return { after: await applyEvent(tx, conversation.workspaceId, conversationId, { type: 'resolved' }), changed: true };
+      if (current?.status === 'resolved') return { after: current, changed: false, leftQueue: false };
+      return { after: await applyEvent(tx, conversation.workspaceId, conversationId, { type: 'resolved' }), changed: true, leftQueue: current?.status === 'queued' };
     });
     if (changed) await tell(conversationId, { conversation: after });
+    // A customer who gives up waiting leaves the queue: agents' counts change.
+    if (leftQueue) await announceQueue(deps.db, deps.events, deps.logger, conversation.workspaceId);
     res.json({ conversation: customerView(after) });
   });
 

@@ -22,7 +22,7 @@ export type ConversationsDeps = {
 };
 
 export { conversationsRoutes } from './conversations.routes.ts';
-export { announce, conversationChannel, type LiveUpdate } from './live.ts';
+export { agentChannel, agentsChannel, announce, announceAssignment, announceQueue, conversationChannel, publishLive, publishQueue, type AssignmentHow, type LiveUpdate } from './live.ts';
 export {
   applyEvent,
   createContact,
@@ -31,11 +31,13 @@ export {
   getConversation,
   insertMessage,
   listMessages,
+  queueSummary,
   type Channel,
   type Citation,
   type ConversationRow,
   type MessageRow,
   type NewMessage,
+  type QueueSummary,
   type Sender,
 } from './conversations.repo.ts';
 export { nextStatus, type ConversationEvent, type ConversationStatus, type HandoffReason, type Transition } from './transitions.ts';

@@ -42,6 +42,7 @@ const Env = z.object({
   BOT_ANSWER_MODE: z.enum(['auto', 'extractive']).default('auto'), // auto: generated answers when OPENAI_API_KEY is set
   LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(20_000), // one try, no hidden retries
   PRESENCE_TIMEOUT_S: z.coerce.number().int().min(10).max(3600).default(60), // an agent without a heartbeat this long is offline
+  SLA_SWEEP_S: z.coerce.number().int().min(1).max(3600).default(60), // how often the worker checks tickets for SLA breaches and assigns what waits
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

@@ -22,6 +22,11 @@ export type Jobs = {
   readonly backend: JobsBackend;
   enqueue(queue: string, name: string, data: unknown, opts?: EnqueueOptions): Promise<void>;
   work(queue: string, processor: Processor, opts?: { concurrency?: number }): Worker;
+  /**
+   * A recurring job (BullMQ job scheduler): one job every `everyMs`, stored in the queue's backend, so it survives
+   * restarts and runs on one worker at a time however many copies run. Upserting the same id updates it.
+   */
+  schedule(queue: string, schedulerId: string, everyMs: number, job: { name: string; data?: unknown }): Promise<void>;
   health(): Promise<QueueHealth>;
   /** Counts by state for one queue (admin pages, tests). */
   counts(queue: string): Promise<Record<string, number>>;
@@ -106,6 +111,9 @@ export async function createJobs(opts: JobsOptionsInput): Promise<Jobs> {
       worker.on('error', (err) => opts.logger.warn({ err, queue }, 'worker connection problem'));
       workers.push(worker);
       return worker;
+    },
+    async schedule(queue, schedulerId, everyMs, job) {
+      await queueFor(queue).upsertJobScheduler(schedulerId, { every: everyMs }, { name: job.name, data: job.data ?? {}, opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
     },
     async health() {
       const started = Date.now();

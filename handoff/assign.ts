@@ -3,12 +3,15 @@
 // round robin (the agent who has waited longest since their last new conversation). Atomic with any number of API and
 // worker copies: the conversation row is taken with FOR UPDATE SKIP LOCKED (never two agents on one conversation),
 // and the chosen agent's profile row is locked and their load counted again before assigning (never over capacity).
+// Tickets go through the same choice, against each agent's ticket capacity.
 import type { Db, Queryable } from '../core/db/index.ts';
-import { announce, applyEvent, insertMessage } from '../conversations/index.ts';
+import { agentChannel, announce, announceAssignment, applyEvent, insertMessage, publishLive } from '../conversations/index.ts';
 import type { HandoffDeps } from './index.ts';
 import { publishStandings } from './wait.ts';
 import type { Joined } from './queue.ts';
-import { loadSql, onlineSql } from './team.repo.ts';
+import { DEFAULT_CAPACITY, loadSql, onlineSql, ticketLoadSql } from './team.repo.ts';
+import { followConversation, getTicket, recordTicketEvent, type Ticket } from './tickets.ts';
+import { TICKET_PRIORITIES } from './sla.ts';
 
 export type AssignOptions = { presenceTimeoutS: number; preferPreviousAgent?: boolean };
 
@@ -16,23 +19,66 @@ export type AssignOptions = { presenceTimeoutS: number; preferPreviousAgent?: bo
 const LOOKAHEAD = 20;
 
 type Candidate = { userId: string; capacity: number; load: number; previous: boolean };
+type Work = { kind: 'conversation' | 'ticket'; id: string; skill: string | null; contactId: string | null };
 
-async function eligibleAgents(tx: Queryable, workspaceId: string, c: { id: string; skill: string | null; contactId: string }, opts: AssignOptions): Promise<Candidate[]> {
+const LOAD = { conversation: { load: loadSql, capacity: 'p.capacity' }, ticket: { load: ticketLoadSql, capacity: 'p.ticket_capacity' } } as const;
+
+/**
+ * Online agents with the skill and room for one more of `w`'s kind, best first: the contact's previous agent (the one
+ * who last had their conversation or ticket), then the least loaded, then the longest since their last assignment.
+ */
+async function eligibleAgents(tx: Queryable, workspaceId: string, w: Work, opts: AssignOptions): Promise<Candidate[]> {
+  const previous =
+    w.kind === 'conversation'
+      ? `(SELECT y.last_assignee_id FROM conversations y WHERE y.contact_id = $4 AND y.last_assignee_id IS NOT NULL
+           ORDER BY (y.id = $5) DESC, y.assigned_at DESC NULLS LAST LIMIT 1)`
+      : `(SELECT y.assignee_id FROM tickets y WHERE y.contact_id = $4 AND y.assignee_id IS NOT NULL AND y.id <> $5 ORDER BY y.assigned_at DESC NULLS LAST LIMIT 1)`;
   const { rows } = await tx.query<Candidate>(
-    `SELECT p.user_id AS "userId", p.capacity,
-            ${loadSql('p.user_id')} AS load,
-            COALESCE(p.user_id = (SELECT y.last_assignee_id FROM conversations y
-                                   WHERE y.contact_id = $4 AND y.last_assignee_id IS NOT NULL
-                                   ORDER BY (y.id = $5) DESC, y.assigned_at DESC NULLS LAST LIMIT 1), false) AND $6::boolean AS previous
+    `SELECT p.user_id AS "userId", ${LOAD[w.kind].capacity} AS capacity,
+            ${LOAD[w.kind].load('p.user_id')} AS load,
+            COALESCE(p.user_id = ${previous}, false) AND $6::boolean AS previous
        FROM agent_profiles p JOIN users u ON u.id = p.user_id AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor')
       WHERE p.workspace_id = $1 AND ${onlineSql('p', '$2')}
         AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id
                                           WHERE a.user_id = p.user_id AND s.workspace_id = $1 AND s.name = $3))
       ORDER BY previous DESC, load, p.last_assigned_at NULLS FIRST, p.user_id`,
-    [workspaceId, opts.presenceTimeoutS, c.skill, c.contactId, c.id, opts.preferPreviousAgent ?? true],
+    [workspaceId, opts.presenceTimeoutS, w.skill, w.contactId, w.id, opts.preferPreviousAgent ?? true],
   );
   // The previous agent only when they have room; everyone else by load (the ORDER BY), over capacity never.
   return rows.filter((r) => r.load < r.capacity);
+}
+
+/**
+ * The first eligible agent whose load, counted again under their profile row's lock, still leaves room: another copy
+ * may have just given them something. The lock is held to the end of the caller's transaction.
+ */
+async function takeAgent(tx: Queryable, workspaceId: string, w: Work, opts: AssignOptions): Promise<string | null> {
+  for (const agent of await eligibleAgents(tx, workspaceId, w, opts)) {
+    await tx.query('SELECT 1 FROM agent_profiles WHERE user_id = $1 FOR UPDATE', [agent.userId]);
+    const { rows } = await tx.query<{ load: number }>(`SELECT ${LOAD[w.kind].load('$1')} AS load`, [agent.userId]);
+    if (rows[0]!.load >= agent.capacity) continue;
+    await tx.query('UPDATE agent_profiles SET last_assigned_at = clock_timestamp() WHERE user_id = $1', [agent.userId]);
+    return agent.userId;
+  }
+  return null;
+}
+
+/**
+ * Whether `agentId` may take conversation `w` by hand now: with the skill and with room, the same limits as automatic
+ * assignment, counted under their profile row's lock. (Presence is not required: claiming shows they are there.)
+ * Returns why not, for the 409.
+ */
+export async function canTake(tx: Queryable, workspaceId: string, agentId: string, w: { skill: string | null }): Promise<string | null> {
+  await tx.query('SELECT 1 FROM agent_profiles WHERE user_id = $1 FOR UPDATE', [agentId]);
+  const { rows } = await tx.query<{ capacity: number; load: number; skilled: boolean }>(
+    `SELECT COALESCE((SELECT p.capacity FROM agent_profiles p WHERE p.user_id = $1), ${DEFAULT_CAPACITY}) AS capacity, ${loadSql('$1')} AS load,
+            ($2::text IS NULL OR EXISTS (SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = $1 AND s.workspace_id = $3 AND s.name = $2)) AS skilled`,
+    [agentId, w.skill, workspaceId],
+  );
+  const me = rows[0]!;
+  if (!me.skilled) return `This conversation waits for the "${w.skill}" skill, which you do not have. Ask a supervisor to add it to your skills or to transfer the conversation.`;
+  if (me.load >= me.capacity) return `You already have ${me.load} conversation${me.load === 1 ? '' : 's'}, your capacity. Resolve or transfer one first.`;
+  return null;
 }
 
 /** Assigns one waiting conversation if any agent can take one now; null when nothing could be assigned. */
@@ -44,16 +90,12 @@ export async function assignNext(db: Db, workspaceId: string, opts: AssignOption
       [workspaceId],
     );
     for (const c of waiting) {
-      for (const agent of await eligibleAgents(tx, workspaceId, c, opts)) {
-        // Serialise on the agent, then count again: another copy may have just given them a conversation.
-        await tx.query('SELECT 1 FROM agent_profiles WHERE user_id = $1 FOR UPDATE', [agent.userId]);
-        const { rows } = await tx.query<{ load: number }>(`SELECT ${loadSql('$1')} AS load`, [agent.userId]);
-        if (rows[0]!.load >= agent.capacity) continue;
-        const conversation = await applyEvent(tx, workspaceId, c.id, { type: 'agent_assigned', agentId: agent.userId });
-        await tx.query('UPDATE agent_profiles SET last_assigned_at = clock_timestamp() WHERE user_id = $1', [agent.userId]);
-        const { message } = await insertMessage(tx, { workspaceId, conversationId: c.id, sender: 'system', body: 'An agent has joined the conversation.' });
-        return { conversation, message };
-      }
+      const agentId = await takeAgent(tx, workspaceId, { kind: 'conversation', ...c }, opts);
+      if (!agentId) continue;
+      const conversation = await applyEvent(tx, workspaceId, c.id, { type: 'agent_assigned', agentId });
+      await followConversation(tx, c.id, agentId);
+      const { message } = await insertMessage(tx, { workspaceId, conversationId: c.id, sender: 'system', body: 'An agent has joined the conversation.' });
+      return { conversation, message };
     }
     return null;
   });
@@ -71,19 +113,66 @@ export async function assignWaiting(db: Db, workspaceId: string, opts: AssignOpt
 }
 
 /**
+ * Assigns one unassigned ticket (new or open, most urgent then oldest) to an agent with its skill and ticket capacity.
+ * A ticket whose conversation is still waiting or being handled follows that conversation instead (followConversation).
+ */
+export async function assignNextTicket(db: Db, workspaceId: string, opts: AssignOptions): Promise<Ticket | null> {
+  return db.transaction(async (tx) => {
+    const { rows: waiting } = await tx.query<{ id: string; skill: string | null; contactId: string | null }>(
+      `SELECT t.id, t.skill, t.contact_id AS "contactId" FROM tickets t
+        WHERE t.workspace_id = $1 AND t.assignee_id IS NULL AND t.status IN ('new', 'open')
+          AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = t.conversation_id AND c.status IN ('queued', 'assigned'))
+        ORDER BY array_position($2::text[], t.priority) DESC, t.created_at, t.id
+        LIMIT ${LOOKAHEAD} FOR UPDATE OF t SKIP LOCKED`,
+      [workspaceId, TICKET_PRIORITIES],
+    );
+    for (const t of waiting) {
+      const agentId = await takeAgent(tx, workspaceId, { kind: 'ticket', ...t }, opts);
+      if (!agentId) continue;
+      await tx.query(
+        `UPDATE tickets SET assignee_id = $2, assigned_at = now(), status = 'open', version = version + 1, updated_at = now() WHERE id = $1`,
+        [t.id, agentId],
+      );
+      await recordTicketEvent(tx, t.id, { type: 'system', id: null }, 'assigned', { assigneeId: [null, agentId], reason: 'automatic assignment' });
+      return getTicket(tx, workspaceId, t.id);
+    }
+    return null;
+  });
+}
+
+/** Assigns unassigned tickets until no agent can take another (at most `limit`). */
+export async function assignTickets(db: Db, workspaceId: string, opts: AssignOptions & { limit?: number }): Promise<Ticket[]> {
+  const out: Ticket[] = [];
+  for (let i = 0; i < (opts.limit ?? 100); i++) {
+    const ticket = await assignNextTicket(db, workspaceId, opts);
+    if (!ticket) break;
+    out.push(ticket);
+  }
+  return out;
+}
+
+/**
  * After a conversation joins the queue or capacity frees: assign what can be assigned now, tell those customers an
- * agent joined, and tell everyone still waiting their new place and wait. Failures are logged, never thrown: the
+ * agent joined and each agent what they were given, and tell everyone still waiting their new place and wait (and
+ * agents the queue's counts). Failures are logged, never thrown: the
  * conversations stay queued and the next trigger assigns them.
  */
 export async function assignAndAnnounce(deps: Pick<HandoffDeps, 'db' | 'events' | 'logger' | 'presenceTimeoutS'>, workspaceId: string): Promise<Joined[]> {
   const opts = { presenceTimeoutS: deps.presenceTimeoutS };
   try {
     const joined = await assignWaiting(deps.db, workspaceId, opts);
-    for (const j of joined) await announce(deps.events, deps.logger, j.conversation.id, { messages: [j.message], conversation: j.conversation });
+    for (const j of joined) {
+      await announce(deps.events, deps.logger, j.conversation.id, { messages: [j.message], conversation: j.conversation });
+      await announceAssignment(deps.events, deps.logger, j.conversation, 'automatic'); // the agent's own stream
+    }
     await publishStandings(deps.db, deps.events, workspaceId, opts);
+    // Tickets after chats: a live customer is waiting now; a ticket has its SLA.
+    for (const ticket of await assignTickets(deps.db, workspaceId, opts)) {
+      await publishLive(deps.events, deps.logger, agentChannel(ticket.assigneeId!), { type: 'assignment', how: 'automatic', ticket });
+    }
     return joined;
   } catch (err) {
-    deps.logger.warn({ err, workspaceId }, 'automatic assignment failed; the conversations stay in the queue');
+    deps.logger.warn({ err, workspaceId }, 'automatic assignment failed; the conversations and tickets stay in the queue');
     return [];
   }
 }

@@ -5,13 +5,14 @@ import { z } from 'zod';
 import { authorize, can, requirePrincipal } from '../core/access.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { parse } from '../core/validate.ts';
-import { announce, getConversation, insertMessage, listMessages, type ConversationRow, type MessageRow } from '../conversations/index.ts';
+import { announce, announceAssignment, getConversation, insertMessage, listMessages, type ConversationRow, type MessageRow } from '../conversations/index.ts';
 import type { HandoffDeps } from './index.ts';
 import { assignAndAnnounce } from './assign.ts';
 import { botTurns, contactProfile } from './profile.ts';
 import { claimConversation, claimNext, handBack, listQueue, myConversations, requestHandoff } from './queue.ts';
+import { noteConversationActivity } from './tickets.ts';
 import { resolveByAgent, transfer } from './transfer.ts';
-import { queueStandings } from './wait.ts';
+import { publishStandings, queueStandings } from './wait.ts';
 
 const ConversationParams = z.object({ conversationId: z.uuid('conversationId must be a UUID') });
 const Transfer = z
@@ -32,6 +33,9 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     announce(deps.events, deps.logger, conversationId, { messages: update.message ? [update.message] : [], conversation: update.conversation });
   // Capacity was freed or a conversation queued: waiting conversations go to whoever can take them, at once.
   const reassign = (workspaceId: string) => assignAndAnnounce(deps, workspaceId);
+  // A conversation left the queue by hand: waiting customers' places and agents' queue counts change.
+  const queueChanged = (workspaceId: string) =>
+    publishStandings(deps.db, deps.events, workspaceId, { presenceTimeoutS: deps.presenceTimeoutS }).catch((err: unknown) => deps.logger.warn({ err, workspaceId }, 'could not publish the queue after a change; clients see it on their next read'));
 
   // The queue, all of it or one skill's (?skill=billing, ?skill=none for conversations without a skill).
   router.get('/agent/queue', async (req, res) => {
@@ -52,6 +56,8 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
     const joined = await claimConversation(deps.db, { workspaceId: who.workspaceId, conversationId, agentId: who.userId });
     await tell(conversationId, joined);
+    await announceAssignment(deps.events, deps.logger, joined.conversation, 'claimed');
+    await queueChanged(who.workspaceId);
     res.json({ conversation: joined.conversation });
   });
 
@@ -59,7 +65,11 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     const who = authorize(res, 'conversations:work');
     if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent can take a conversation.');
     const joined = await claimNext(deps.db, { workspaceId: who.workspaceId, agentId: who.userId });
-    if (joined) await tell(joined.conversation.id, joined);
+    if (joined) {
+      await tell(joined.conversation.id, joined);
+      await announceAssignment(deps.events, deps.logger, joined.conversation, 'claimed');
+      await queueChanged(who.workspaceId);
+    }
     res.status(joined ? 200 : 204).json(joined ? { conversation: joined.conversation } : undefined);
   });
 
@@ -102,6 +112,7 @@ export function handoffRoutes(deps: HandoffDeps): Router {
       if (!input.private && (conversation.status !== 'assigned' || conversation.assigneeId !== who.userId)) {
         throw new AppError('forbidden', 'Take the conversation first (claim it); only its assigned agent replies to the customer. Private notes are fine.');
       }
+      if (!input.private) await noteConversationActivity(tx, who.workspaceId, conversationId, 'agent'); // the ticket's response, if it has one
       return (await insertMessage(tx, { workspaceId: who.workspaceId, conversationId, sender: 'agent', senderId: who.userId, body: input.text, private: input.private })).message;
     });
     await tell(conversationId, { message });
@@ -139,6 +150,7 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     const moved = await transfer(deps.db, who.workspaceId, conversationId, { userId: who.userId, supervisor: who.role !== 'agent' }, to, { presenceTimeoutS: deps.presenceTimeoutS });
     for (const m of moved.messages) await tell(conversationId, { message: m });
     await tell(conversationId, { conversation: moved.conversation });
+    if (to.agentId) await announceAssignment(deps.events, deps.logger, moved.conversation, 'transferred'); // to the new agent's stream
     await reassign(who.workspaceId); // the conversation (to a skill) and the freed capacity
     const after = await getConversation(deps.db, who.workspaceId, conversationId);
     res.json({ conversation: after });
@@ -149,8 +161,10 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     const who = authorize(res, 'conversations:work');
     if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent can hand a conversation back to the bot.');
     const { conversationId } = parse(ConversationParams, req.params, 'conversation id');
+    const before = await getConversation(deps.db, who.workspaceId, conversationId);
     const back = await handBack(deps.db, { workspaceId: who.workspaceId, conversationId, byUserId: who.userId, supervisor: who.role !== 'agent' });
     await tell(conversationId, back);
+    if (before?.status === 'queued') await queueChanged(who.workspaceId);
     res.json({ conversation: back.conversation });
   });
 

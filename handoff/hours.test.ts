@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BusinessHoursSchema, describeHours, isOpen, nextOpening, type BusinessHours } from './hours.ts';
+import { BusinessHoursSchema, addOpenMinutes, describeHours, isOpen, nextOpening, type BusinessHours } from './hours.ts';
 
 const nineToSix = [{ open: '09:00', close: '18:00' }];
 const berlinOffice: BusinessHours = {
@@ -161,5 +161,39 @@ describe('BusinessHoursSchema', () => {
     expect(issues({ timezone: 'UTC', weekly: { monday: nineToSix } })[0]).toMatch(/monday/);
     expect(issues({ timezone: 'UTC', weekly: {}, holidays: ['2025-02-30'] })[0]).toMatch(/^holidays\.0: Holidays are dates written "YYYY-MM-DD"/);
     expect(issues({ timezone: 'UTC', weekly: {}, holidays: ['25/12/2025'] })).toHaveLength(1);
+  });
+});
+
+describe('addOpenMinutes', () => {
+  const berlin: BusinessHours = { timezone: 'Europe/Berlin', weekly: { mon: [{ open: '09:00', close: '17:00' }], tue: [{ open: '09:00', close: '17:00' }], fri: [{ open: '09:00', close: '17:00' }] }, holidays: ['2025-12-26'] };
+
+  it('counts every minute when there are no hours', () => {
+    expect(addOpenMinutes(null, at('2025-06-01T03:00:00Z'), 90)?.toISOString()).toBe('2025-06-01T04:30:00.000Z');
+  });
+
+  it('stays inside one open day', () => {
+    // Mon 2 Jun 2025 10:00 Berlin (CEST, UTC+2) + 2 h = 12:00 Berlin
+    expect(addOpenMinutes(berlin, at('2025-06-02T08:00:00Z'), 120)?.toISOString()).toBe('2025-06-02T10:00:00.000Z');
+  });
+
+  it('carries what is left past closing into the next opening', () => {
+    // Mon 16:00 Berlin + 3 h: 1 h on Monday, 2 h from Tue 09:00 → Tue 11:00 Berlin
+    expect(addOpenMinutes(berlin, at('2025-06-02T14:00:00Z'), 180)?.toISOString()).toBe('2025-06-03T09:00:00.000Z');
+  });
+
+  it('starts counting at the next opening when closed, skipping closed days and holidays', () => {
+    // Tue 18:00 Berlin: closed Wed and Thu; Fri 9:00 + 1 h
+    expect(addOpenMinutes(berlin, at('2025-06-03T16:00:00Z'), 60)?.toISOString()).toBe('2025-06-06T08:00:00.000Z');
+    // Thu 25 Dec 2025 (CET, UTC+1): Fri 26 is a holiday → Mon 29 Dec 09:30 Berlin
+    expect(addOpenMinutes(berlin, at('2025-12-25T12:00:00Z'), 30)?.toISOString()).toBe('2025-12-29T08:30:00.000Z');
+  });
+
+  it('spans a week of open time', () => {
+    // 3 open days of 8 h = 24 h: Mon 09:00 → the end of Fri
+    expect(addOpenMinutes(berlin, at('2025-06-02T07:00:00Z'), 24 * 60)?.toISOString()).toBe('2025-06-06T15:00:00.000Z');
+  });
+
+  it('is null when the hours never open', () => {
+    expect(addOpenMinutes({ timezone: 'UTC', weekly: {} }, at('2025-06-02T07:00:00Z'), 10)).toBeNull();
   });
 });

@@ -122,6 +122,41 @@ export function nextOpening(hours: BusinessHours | null | undefined, at: Date): 
   return null;
 }
 
+/**
+ * The instant `minutes` of open time have passed after `start` (SLA targets "in business hours"): time while closed
+ * does not count. No hours means every minute counts. Null when the hours do not open again within 14 days of a
+ * closed stretch (an SLA can then not be promised).
+ */
+export function addOpenMinutes(hours: BusinessHours | null | undefined, start: Date, minutes: number): Date | null {
+  let at = start.getTime();
+  let left = minutes * 60_000;
+  if (!hours) return new Date(at + left);
+  // Each step either waits for the next opening or spends the rest of the current interval: a week of intervals is
+  // a few dozen steps; the bound only stops a runaway.
+  for (let step = 0; step < 10_000 && left > 0; step++) {
+    if (!isOpen(hours, new Date(at))) {
+      const next = nextOpening(hours, new Date(at));
+      if (!next) return null;
+      at = next.getTime();
+      continue;
+    }
+    const until = closesAt(hours, at);
+    const spend = Math.min(left, until - at);
+    at += spend;
+    left -= spend;
+  }
+  return left > 0 ? null : new Date(at);
+}
+
+/** When the interval open at `at` closes (an instant; intervals that touch, like 22:00–24:00 and 00:00–02:00, are two steps). */
+function closesAt(hours: BusinessHours, at: number): number {
+  const l = localTime(hours.timezone, at);
+  const interval = intervalsOf(hours, l.weekday).find((i) => i.open <= l.minutes && l.minutes < i.close)!;
+  // Date.UTC rolls 24:00 over to the next day; a close that a DST change skips lands past the jump.
+  const close = instantOf(hours.timezone, l.year, l.month, l.day, interval.close);
+  return close > at ? close : at + 60_000;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Description
 

@@ -1,5 +1,5 @@
 // What an agent sees around a conversation: the bot's turns (what it searched, how sure it was, what it decided and
-// why), and the customer's profile — attributes, tier, language, and their other conversations.
+// why), and the customer's profile — attributes, tier, language, their other conversations and their tickets.
 import type { Queryable } from '../core/db/index.ts';
 
 export type BotTurnView = { messageId: string; query: string; rewrittenQuery: string | null; decision: string; reason: string; confidence: number | null; language: string | null; candidates: unknown; createdAt: Date };
@@ -12,6 +12,7 @@ export type ContactProfile = {
   attributes: Record<string, unknown>;
   createdAt: Date;
   conversations: { id: string; status: string; skill: string | null; handoffReason: string | null; csat: number | null; createdAt: Date; resolvedAt: Date | null }[];
+  tickets: { id: string; number: number; subject: string; status: string; priority: string; assigneeId: string | null; conversationId: string | null; createdAt: Date; updatedAt: Date }[];
 };
 
 export async function botTurns(q: Queryable, conversationId: string): Promise<BotTurnView[]> {
@@ -24,7 +25,7 @@ export async function botTurns(q: Queryable, conversationId: string): Promise<Bo
 }
 
 export async function contactProfile(q: Queryable, workspaceId: string, contactId: string, exceptConversationId?: string): Promise<ContactProfile | null> {
-  const { rows } = await q.query<Omit<ContactProfile, 'conversations'>>(
+  const { rows } = await q.query<Omit<ContactProfile, 'conversations' | 'tickets'>>(
     `SELECT id, name, email, language, tier, attributes, created_at AS "createdAt" FROM contacts WHERE id = $1 AND workspace_id = $2`,
     [contactId, workspaceId],
   );
@@ -34,5 +35,10 @@ export async function contactProfile(q: Queryable, workspaceId: string, contactI
        FROM conversations WHERE contact_id = $1 AND ($2::uuid IS NULL OR id <> $2) ORDER BY created_at DESC LIMIT 20`,
     [contactId, exceptConversationId ?? null],
   );
-  return { ...rows[0], conversations: past.rows };
+  const tickets = await q.query<ContactProfile['tickets'][number]>(
+    `SELECT id, number::int AS number, subject, status, priority, assignee_id AS "assigneeId", conversation_id AS "conversationId", created_at AS "createdAt", updated_at AS "updatedAt"
+       FROM tickets WHERE contact_id = $1 ORDER BY created_at DESC LIMIT 20`,
+    [contactId],
+  );
+  return { ...rows[0], conversations: past.rows, tickets: tickets.rows };
 }

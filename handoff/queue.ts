@@ -2,7 +2,11 @@
 // claim atomically — a conversation row is locked with FOR UPDATE SKIP LOCKED, so two agents claiming at once never
 // both get it. Skill routing, capacity, presence and tickets deepen this module later.
 import type { Db, Queryable } from '../core/db/index.ts';
+import { canTake } from './assign.ts';
+import { isOpen } from './hours.ts';
 import { decideRoute } from './routing.ts';
+import { hoursFor } from './sla.ts';
+import { followConversation, ticketForConversation, type Ticket } from './tickets.ts';
 import { queueStandings } from './wait.ts';
 import { AppError } from '../core/errors.ts';
 import { applyEvent, getConversation, insertMessage, type ConversationRow, type HandoffReason, type MessageRow } from '../conversations/index.ts';
@@ -19,7 +23,11 @@ export type QueueEntry = {
   lastCustomerMessage: string | null;
 };
 
-export type HandoffResult = { conversation: ConversationRow; message: MessageRow | null; position: number | null; alreadyQueued: boolean };
+/** `ticket`: set when nobody could take the conversation now (closed, or no agent online with the skill). */
+export type HandoffResult = { conversation: ConversationRow; message: MessageRow | null; position: number | null; alreadyQueued: boolean; ticket: Ticket | null };
+
+/** What the customer is told on handoff: their place and wait, or — when nobody can take it now — the ticket and when to expect a reply. */
+export type HandoffNotice = { position: number | null; etaSeconds: number | null; ticket: { number: number; replyBy: Date | null } | null };
 
 /**
  * Moves a bot conversation to the human queue and tells the customer where they stand. A conversation already
@@ -33,14 +41,14 @@ export type HandoffInput = {
   /** A short context summary for the agent who takes it (the bot writes one). */
   summary?: string;
   /** The customer-facing message (the bot words it, in the customer's language), given the place and the wait. */
-  message: (position: number | null, etaSeconds: number | null) => string;
+  message: (notice: HandoffNotice) => string;
   /** For the estimated wait: agents without a heartbeat this long are offline. */
   presenceTimeoutS: number;
   /** What routing looks at besides the conversation and contact: the customer's words, language, collections seen. */
   route?: { text: string; language: string | null; collectionIds: string[] };
 };
 
-export async function requestHandoff(db: Db, r: HandoffInput): Promise<HandoffResult> {
+export async function requestHandoff(db: Db, r: HandoffInput, now = new Date()): Promise<HandoffResult> {
   return db.transaction(async (tx) => {
     const current = await tx.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [r.conversationId, r.workspaceId]);
     const status = current.rows[0]?.status;
@@ -48,7 +56,7 @@ export async function requestHandoff(db: Db, r: HandoffInput): Promise<HandoffRe
     if (status === 'queued' || status === 'assigned') {
       const conversation = (await getConversation(tx, r.workspaceId, r.conversationId))!;
       const [standing] = await queueStandings(tx, r.workspaceId, { presenceTimeoutS: r.presenceTimeoutS, conversationId: r.conversationId });
-      return { conversation, message: null, position: standing?.position ?? null, alreadyQueued: true };
+      return { conversation, message: null, position: standing?.position ?? null, alreadyQueued: true, ticket: null };
     }
     let conversation = await applyEvent(tx, r.workspaceId, r.conversationId, { type: 'handoff_requested', reason: r.reason });
     // Routing: the skill's queue and the priority (rules in order, then the collection's and the workspace's default).
@@ -68,14 +76,22 @@ export async function requestHandoff(db: Db, r: HandoffInput): Promise<HandoffRe
     conversation = { ...conversation, handoffSummary: r.summary ?? null, skill: route.skill ?? conversation.skill, priority: route.priority };
     const [standing] = await queueStandings(tx, r.workspaceId, { presenceTimeoutS: r.presenceTimeoutS, conversationId: r.conversationId });
     const position = standing?.position ?? null;
+    // Nobody can take it now: closed (the skill's hours, else the workspace's) or no agent with the skill online. A
+    // ticket keeps it in sight with SLA targets, and the customer learns when to expect a reply.
+    let ticket: Ticket | null = null;
+    const open = isOpen(await hoursFor(tx, r.workspaceId, conversation.skill), now);
+    if (!open || !standing?.agentsOnline) {
+      const subject = (r.route?.text || r.summary || 'Conversation handed to the team').split('\n')[0]!.slice(0, 120);
+      ticket = await ticketForConversation(tx, r.workspaceId, r.conversationId, open ? 'no_agent' : 'off_hours', subject, r.summary ?? null);
+    }
     const { message } = await insertMessage(tx, {
       workspaceId: r.workspaceId,
       conversationId: r.conversationId,
       sender: 'system',
-      body: r.message(position, standing?.etaSeconds ?? null),
+      body: r.message({ position, etaSeconds: standing?.etaSeconds ?? null, ticket: ticket ? { number: ticket.number, replyBy: ticket.firstResponseDueAt } : null }),
       replyToMessageId: r.replyToMessageId,
     });
-    return { conversation, message, position, alreadyQueued: false };
+    return { conversation, message, position, alreadyQueued: false, ticket };
   });
 }
 
@@ -136,10 +152,19 @@ export async function claimConversation(db: Db, c: { workspaceId: string; conver
         details: { status: row.status },
       });
     }
+    await mayTake(tx, c.workspaceId, c.agentId, c.conversationId);
     const conversation = await applyEvent(tx, c.workspaceId, c.conversationId, { type: 'agent_assigned', agentId: c.agentId });
+    await followConversation(tx, c.conversationId, c.agentId);
     const { message } = await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: c.conversationId, sender: 'system', body: 'An agent has joined the conversation.' });
     return { conversation, message };
   });
+}
+
+/** A manual claim passes the same limits as automatic assignment (skill, capacity); a 409 says which failed. */
+async function mayTake(tx: Queryable, workspaceId: string, agentId: string, conversationId: string): Promise<void> {
+  const { rows } = await tx.query<{ skill: string | null }>('SELECT skill FROM conversations WHERE id = $1', [conversationId]);
+  const why = await canTake(tx, workspaceId, agentId, rows[0]!);
+  if (why) throw new AppError('conflict', why);
 }
 
 /** Gives a conversation with people back to the bot (an agent or supervisor decides); the bot answers again after. */
@@ -161,13 +186,17 @@ export async function handBack(db: Db, c: { workspaceId: string; conversationId:
 /** Claims the conversation at the head of the queue, skipping rows other agents are claiming right now. */
 export async function claimNext(db: Db, c: { workspaceId: string; agentId: string }): Promise<Joined | null> {
   return db.transaction(async (tx) => {
+    // The head of the queues this agent serves: conversations without a skill or of one of their skills.
     const { rows } = await tx.query<{ id: string }>(
-      `SELECT id FROM conversations WHERE workspace_id = $1 AND status = 'queued'
-        ORDER BY priority DESC, queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      [c.workspaceId],
+      `SELECT c.id FROM conversations c WHERE c.workspace_id = $1 AND c.status = 'queued'
+          AND (c.skill IS NULL OR EXISTS (SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = $2 AND s.workspace_id = $1 AND s.name = c.skill))
+        ORDER BY c.priority DESC, c.queued_at, c.id LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
+      [c.workspaceId, c.agentId],
     );
     if (!rows[0]) return null;
+    await mayTake(tx, c.workspaceId, c.agentId, rows[0].id);
     const conversation = await applyEvent(tx, c.workspaceId, rows[0].id, { type: 'agent_assigned', agentId: c.agentId });
+    await followConversation(tx, rows[0].id, c.agentId);
     const { message } = await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: rows[0].id, sender: 'system', body: 'An agent has joined the conversation.' });
     return { conversation, message };
   });

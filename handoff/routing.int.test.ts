@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
 import { testConfig, uniqueSlug } from '../test/services.ts';
+import { decideRoute } from './index.ts';
 
 let api: TestApi;
 let ws: TestWorkspace;
@@ -51,6 +52,22 @@ describe('routing', () => {
     const admin = await login(api.url, ws.users.admin.email, ws.users.admin.password);
     expect((await call(api.url, '/api/admin/settings', { token: admin, method: 'PATCH', body: { defaultSkill: 'general' } })).status).toBe(200);
     expect(await handOver('I want to talk to a human')).toMatchObject({ status: 'queued', skill: 'general' });
+  });
+
+  it('falls back to the default skill of the collection the bot searched, before the workspace default', async () => {
+    const { rows } = await api.deps.db.query<{ id: string; name: string }>(
+      `INSERT INTO kb_collections (workspace_id, name, default_skill) VALUES ($1, 'Returns policy', 'billing'), ($1, 'Shop FAQ', NULL), ($1, 'VIP perks', 'vip') RETURNING id, name`,
+      [ws.id],
+    );
+    const col = Object.fromEntries(rows.map((r) => [r.name, r.id]));
+    const ctx = { reason: 'low_confidence' as const, text: 'how do I send it back', language: 'en', channel: 'widget', tier: null };
+    // The first collection (in the order the passages ranked) that names a skill wins; one without a skill is skipped.
+    expect(await decideRoute(api.deps.db, ws.id, { ...ctx, collectionIds: [col['Shop FAQ']!, col['Returns policy']!, col['VIP perks']!] })).toMatchObject({ skill: 'billing', by: 'collection: Returns policy' });
+    expect(await decideRoute(api.deps.db, ws.id, { ...ctx, collectionIds: [col['VIP perks']!, col['Returns policy']!] })).toMatchObject({ skill: 'vip', by: 'collection: VIP perks' });
+    // No collection with a skill: the workspace default (set in the test above).
+    expect(await decideRoute(api.deps.db, ws.id, { ...ctx, collectionIds: [col['Shop FAQ']!] })).toMatchObject({ skill: 'general', by: 'workspace default' });
+    // A matching rule with a skill comes before any collection.
+    expect(await decideRoute(api.deps.db, ws.id, { ...ctx, text: 'refund please', collectionIds: [col['VIP perks']!] })).toMatchObject({ skill: 'billing', by: 'rule: Billing words' });
   });
 
   it('shows the queue per skill', async () => {

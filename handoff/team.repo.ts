@@ -64,15 +64,19 @@ async function skillById(q: Queryable, id: string): Promise<SkillRow> {
 export const freshSql = (p: string, timeout: string) => `${p}.last_heartbeat_at >= now() - make_interval(secs => ${timeout})`;
 /** SQL: the agent of profile `p` is online now, for assignment, transfers and wait estimates. */
 export const onlineSql = (p: string, timeout: string) => `(${p}.presence = 'online' AND ${freshSql(p, timeout)})`;
+/** Capacity of an agent who has no profile yet (the column default). */
+export const DEFAULT_CAPACITY = 3;
 /** SQL: how many conversations the agent with id `user` has now. */
 export const loadSql = (user: string) => `(SELECT count(*)::int FROM conversations x WHERE x.assignee_id = ${user} AND x.status = 'assigned')`;
+/** SQL: how many tickets the agent is working now (new or open; pending and on-hold wait on someone else). */
+export const ticketLoadSql = (user: string) => `(SELECT count(*)::int FROM tickets x WHERE x.assignee_id = ${user} AND x.status IN ('new', 'open'))`;
 
 /** Presence as it counts: the chosen one while heartbeats are fresh, else offline. `$2` is the timeout in seconds. */
 const EFFECTIVE_PRESENCE = `CASE WHEN ${freshSql('p', '$2')} THEN p.presence ELSE 'offline' END`;
 
 export async function listAgents(q: Queryable, workspaceId: string, opts: { presenceTimeoutS: number; userId?: string }): Promise<AgentRow[]> {
   const { rows } = await q.query<AgentRow>(
-    `SELECT u.id, u.name, u.email, u.role, COALESCE(p.capacity, 3) AS capacity,
+    `SELECT u.id, u.name, u.email, u.role, COALESCE(p.capacity, ${DEFAULT_CAPACITY}) AS capacity,
             COALESCE(${EFFECTIVE_PRESENCE}, 'offline') AS presence, p.last_heartbeat_at AS "lastHeartbeatAt",
             ${loadSql('u.id')} AS load,
             COALESCE((SELECT jsonb_agg(jsonb_build_object('name', s.name, 'level', a.level) ORDER BY s.name)

@@ -117,4 +117,25 @@ describe('transfer and resolve', () => {
     expect(reopened.status).toBe(200);
     expect(reopened.body.conversation).toMatchObject({ status: 'assigned', assigneeId: id[owner] });
   });
+  it('holds manual claims to the same limits as automatic assignment: the skill and the capacity', async () => {
+    // Fill ana and ben (capacity 1 each), then one more billing conversation waits.
+    await waiting('billing');
+    await waiting('billing');
+    await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
+    const extra = await waiting('billing');
+    expect((await state(extra)).status).toBe('queued');
+    const anaHasOne = (await api.deps.db.query(`SELECT 1 FROM conversations WHERE assignee_id = $1 AND status = 'assigned'`, [id.ana])).rows.length === 1;
+    const full = anaHasOne ? 'ana' : 'ben';
+    const atCapacity = await post(full, `/api/agent/conversations/${extra}/claim`);
+    expect(atCapacity.status).toBe(409);
+    expect(atCapacity.body.error.message).toMatch(/You already have 1 conversation, your capacity/);
+    // cho has only the vip skill: a billing conversation is not theirs to take, and claim-next skips it.
+    token.cho ??= await login(api.url, `cho@${ws.slug}.test`, 'correct horse battery staple');
+    const wrongSkill = await post('cho', `/api/agent/conversations/${extra}/claim`);
+    expect(wrongSkill.status).toBe(409);
+    expect(wrongSkill.body.error.message).toMatch(/waits for the "billing" skill, which you do not have/);
+    const next = await post('cho', '/api/agent/claim-next');
+    expect(next.status).toBe(204);
+    expect(await state(extra)).toMatchObject({ status: 'queued', assignee_id: null });
+  });
 });

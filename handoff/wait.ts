@@ -2,7 +2,7 @@
 // skill's recent conversations took to handle and how many agents with the skill are online now.
 import type { Queryable } from '../core/db/index.ts';
 import type { EventBus } from '../core/events.ts';
-import { conversationChannel } from '../conversations/index.ts';
+import { conversationChannel, publishQueue } from '../conversations/index.ts';
 import { loadSql, onlineSql } from './team.repo.ts';
 
 export type QueueStanding = {
@@ -69,9 +69,13 @@ export function describeWait(etaSeconds: number | null, language: string | null)
   return minutes === 1 ? 'about a minute' : `about ${minutes} minutes`;
 }
 
-/** Tells every waiting customer of the workspace their current place and wait (after assignments and handoffs). */
+/**
+ * Tells every waiting customer of the workspace their current place and wait, and every agent how many wait per skill
+ * (after assignments, handoffs and claims).
+ */
 export async function publishStandings(q: Queryable, events: EventBus, workspaceId: string, opts: { presenceTimeoutS: number }): Promise<void> {
   for (const s of await queueStandings(q, workspaceId, opts)) {
     await events.publish(conversationChannel(s.conversationId), { type: 'queue', position: s.position, etaSeconds: s.etaSeconds, agentsOnline: s.agentsOnline });
   }
+  await publishQueue(q, events, workspaceId);
 }

@@ -6,9 +6,11 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { reportsRoutes } from '../../analytics/index.ts';
+import { suggestionRoutes } from '../../bot/index.ts';
 import { conversationsRoutes } from '../../conversations/index.ts';
 import { withLogContext } from '../../core/logger.ts';
-import { handoffRoutes, teamRoutes } from '../../handoff/index.ts';
+import { agentLiveRoutes, handoffRoutes, teamRoutes, ticketsRoutes } from '../../handoff/index.ts';
 import { kbRoutes } from '../../kb/index.ts';
 import { ingestionRoutes } from '../../ingestion/index.ts';
 import type { Deps } from '../deps.ts';
@@ -63,6 +65,10 @@ export function buildApp(deps: Deps): Express {
   api.use(conversationsRoutes(deps));
   api.use(handoffRoutes(deps));
   api.use(teamRoutes(deps));
+  api.use(ticketsRoutes(deps));
+  api.use(agentLiveRoutes(deps));
+  api.use(suggestionRoutes(deps));
+  api.use(reportsRoutes(deps));
   app.use('/api', api);
 
   app.get('/', (_req, res) => {

@@ -15,14 +15,15 @@ const FAMILIES: Family[] = [
   { name: 'api keys', method: 'GET', path: () => '/api/admin/api-keys' },
   { name: 'audit log', method: 'GET', path: () => '/api/admin/audit-log' },
   { name: 'settings', method: 'GET', path: () => '/api/admin/settings' },
+  { name: 'reports', method: 'GET', path: () => '/api/reports/csat' },
 ];
 
 const ALLOWED: Record<Role, string[]> = {
-  admin: ['kb read', 'kb write', 'agent queue', 'any transcript', 'users', 'api keys', 'audit log', 'settings'],
-  supervisor: ['kb read', 'agent queue', 'any transcript'],
+  admin: ['kb read', 'kb write', 'agent queue', 'any transcript', 'users', 'api keys', 'audit log', 'settings', 'reports'],
+  supervisor: ['kb read', 'agent queue', 'any transcript', 'reports'],
   agent: ['kb read', 'agent queue'],
   kb_manager: ['kb read', 'kb write'],
-  qa_lead: ['kb read', 'any transcript'],
+  qa_lead: ['kb read', 'any transcript', 'reports'],
 };
 
 let api: TestApi;

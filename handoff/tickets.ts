@@ -1,0 +1,365 @@
+// Tickets: work that outlives a chat. Created by an agent from a conversation, by the handoff when nobody can take a
+// conversation now (off hours, no agent online), or through the API. Every change is one transaction that locks the
+// ticket row, bumps its version (a client holding an older version gets a 409, never a silent lost update) and
+// writes the history. SLA due times are computed here, stored on the row, and checked by the breach job (sla-job.ts).
+import type { Db, Queryable } from '../core/db/index.ts';
+import { AppError } from '../core/errors.ts';
+import { insertMessage, type MessageRow } from '../conversations/index.ts';
+import { dueAfter, slaClock, TICKET_PRIORITIES, ticketPriorityOf, type TicketPriority } from './sla.ts';
+
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const TICKET_TYPES = ['question', 'incident', 'problem', 'task'] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+export type TicketSource = 'conversation' | 'off_hours' | 'no_agent' | 'api';
+
+/** Statuses in which a ticket still needs someone (and counts against its assignee's ticket capacity when new/open). */
+export const ACTIVE_STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending', 'on_hold'];
+
+export type Ticket = {
+  id: string;
+  number: number;
+  subject: string;
+  type: TicketType;
+  status: TicketStatus;
+  priority: TicketPriority;
+  skill: string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  contactId: string | null;
+  contactName: string | null;
+  conversationId: string | null;
+  source: TicketSource;
+  tags: string[];
+  version: number;
+  firstResponseDueAt: Date | null;
+  nextResponseDueAt: Date | null;
+  resolutionDueAt: Date | null;
+  firstRespondedAt: Date | null;
+  firstResponseBreachedAt: Date | null;
+  nextResponseBreachedAt: Date | null;
+  resolutionBreachedAt: Date | null;
+  assignedAt: Date | null;
+  solvedAt: Date | null;
+  closedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+export type TicketComment = { id: string; authorType: 'agent' | 'customer' | 'system' | 'api'; authorId: string | null; authorName: string | null; body: string; public: boolean; createdAt: Date };
+export type TicketEvent = { id: number; actorType: string; actorId: string | null; kind: string; changes: Record<string, unknown>; createdAt: Date };
+export type TicketActor = { type: 'user' | 'api_key' | 'system' | 'customer'; id: string | null };
+
+const COLUMNS = `t.id, t.number::int AS number, t.subject, t.type, t.status, t.priority, t.skill, t.assignee_id AS "assigneeId", u.name AS "assigneeName",
+  t.contact_id AS "contactId", ct.name AS "contactName", t.conversation_id AS "conversationId", t.source, t.tags, t.version,
+  t.first_response_due_at AS "firstResponseDueAt", t.next_response_due_at AS "nextResponseDueAt", t.resolution_due_at AS "resolutionDueAt",
+  t.first_responded_at AS "firstRespondedAt", t.first_response_breached_at AS "firstResponseBreachedAt",
+  t.next_response_breached_at AS "nextResponseBreachedAt", t.resolution_breached_at AS "resolutionBreachedAt",
+  t.assigned_at AS "assignedAt", t.solved_at AS "solvedAt", t.closed_at AS "closedAt", t.created_at AS "createdAt", t.updated_at AS "updatedAt"`;
+const FROM = `FROM tickets t LEFT JOIN users u ON u.id = t.assignee_id LEFT JOIN contacts ct ON ct.id = t.contact_id`;
+
+export async function getTicket(q: Queryable, workspaceId: string, id: string): Promise<Ticket | null> {
+  const { rows } = await q.query<Ticket>(`SELECT ${COLUMNS} ${FROM} WHERE t.id = $1 AND t.workspace_id = $2`, [id, workspaceId]);
+  return rows[0] ?? null;
+}
+
+export async function ticketDetail(q: Queryable, workspaceId: string, id: string): Promise<{ ticket: Ticket; comments: TicketComment[]; history: TicketEvent[] } | null> {
+  const ticket = await getTicket(q, workspaceId, id);
+  if (!ticket) return null;
+  const [comments, history] = await Promise.all([
+    q.query<TicketComment>(
+      `SELECT c.id, c.author_type AS "authorType", c.author_id AS "authorId", u.name AS "authorName", c.body, c.public, c.created_at AS "createdAt"
+         FROM ticket_comments c LEFT JOIN users u ON c.author_type = 'agent' AND u.id::text = c.author_id
+        WHERE c.ticket_id = $1 ORDER BY c.created_at, c.id`,
+      [id],
+    ),
+    q.query<TicketEvent>(
+      `SELECT id::int AS id, actor_type AS "actorType", actor_id AS "actorId", kind, changes, created_at AS "createdAt" FROM ticket_events WHERE ticket_id = $1 ORDER BY id`,
+      [id],
+    ),
+  ]);
+  return { ticket, comments: comments.rows, history: history.rows };
+}
+
+export type TicketFilter = { status?: TicketStatus[]; assignee?: 'none' | string; skill?: string; priority?: TicketPriority; contactId?: string; breached?: boolean; limit?: number; offset?: number };
+
+/** Tickets by filter, the most urgent and soonest due first. */
+export async function listTickets(q: Queryable, workspaceId: string, f: TicketFilter): Promise<Ticket[]> {
+  const { rows } = await q.query<Ticket>(
+    `SELECT ${COLUMNS} ${FROM}
+      WHERE t.workspace_id = $1
+        AND ($2::text[] IS NULL OR t.status = ANY($2))
+        AND ($3::text IS NULL OR ($3 = 'none' AND t.assignee_id IS NULL) OR t.assignee_id::text = $3)
+        AND ($4::text IS NULL OR t.skill = $4)
+        AND ($5::text IS NULL OR t.priority = $5)
+        AND ($6::uuid IS NULL OR t.contact_id = $6)
+        AND ($7::boolean IS NULL OR $7 = (t.first_response_breached_at IS NOT NULL OR t.next_response_breached_at IS NOT NULL OR t.resolution_breached_at IS NOT NULL))
+      ORDER BY array_position($8::text[], t.priority) DESC, LEAST(t.first_response_due_at, t.next_response_due_at, t.resolution_due_at) NULLS LAST, t.created_at
+      LIMIT $9 OFFSET $10`,
+    [workspaceId, f.status ?? null, f.assignee ?? null, f.skill ?? null, f.priority ?? null, f.contactId ?? null, f.breached ?? null, TICKET_PRIORITIES, f.limit ?? 50, f.offset ?? 0],
+  );
+  return rows;
+}
+
+async function recordEvent(q: Queryable, ticketId: string, actor: TicketActor, kind: string, changes: Record<string, unknown> = {}): Promise<void> {
+  await q.query('INSERT INTO ticket_events (ticket_id, actor_type, actor_id, kind, changes) VALUES ($1, $2, $3, $4, $5)', [ticketId, actor.type, actor.id, kind, JSON.stringify(changes)]);
+}
+
+export type NewTicket = {
+  subject: string;
+  description?: string;
+  type?: TicketType;
+  priority?: TicketPriority;
+  skill?: string | null;
+  contactId?: string | null;
+  conversationId?: string | null;
+  assigneeId?: string | null;
+  tags?: string[];
+  source: TicketSource;
+};
+
+/** Checks a skill name and an assignee against the workspace; the API's 400s. */
+export async function checkRefs(q: Queryable, workspaceId: string, r: { skill?: string | null; assigneeId?: string | null; contactId?: string | null }): Promise<void> {
+  if (r.skill) {
+    const { rows } = await q.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [workspaceId, r.skill]);
+    if (!rows[0]) throw new AppError('invalid_request', `There is no skill named "${r.skill}". See GET /api/team/skills for the names, or create it first.`);
+  }
+  if (r.assigneeId) {
+    const { rows } = await q.query(`SELECT 1 FROM users WHERE id = $1 AND workspace_id = $2 AND disabled_at IS NULL AND role IN ('agent', 'supervisor', 'admin')`, [r.assigneeId, workspaceId]);
+    if (!rows[0]) throw new AppError('invalid_request', `No active agent with id ${r.assigneeId} in this workspace can take tickets.`);
+  }
+  if (r.contactId) {
+    const { rows } = await q.query('SELECT 1 FROM contacts WHERE id = $1 AND workspace_id = $2', [r.contactId, workspaceId]);
+    if (!rows[0]) throw new AppError('invalid_request', `No contact with id ${r.contactId} in this workspace.`);
+  }
+}
+
+/** Creates a ticket with its SLA due times; the description becomes the first comment (internal when from an agent). */
+export async function createTicket(q: Queryable, workspaceId: string, t: NewTicket, actor: TicketActor, now = new Date()): Promise<Ticket> {
+  const priority = t.priority ?? 'normal';
+  const clock = await slaClock(q, workspaceId, priority, t.skill ?? null);
+  const assigned = t.assigneeId ?? null;
+  const { rows } = await q.query<{ id: string }>(
+    `INSERT INTO tickets (workspace_id, subject, type, status, priority, skill, assignee_id, contact_id, conversation_id, source, tags,
+                          first_response_due_at, resolution_due_at, assigned_at, created_by, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CASE WHEN $7::uuid IS NULL THEN NULL ELSE $14::timestamptz END, $15, $14, $14)
+     RETURNING id`,
+    [
+      workspaceId,
+      t.subject,
+      t.type ?? 'question',
+      assigned ? 'open' : 'new',
+      priority,
+      t.skill ?? null,
+      assigned,
+      t.contactId ?? null,
+      t.conversationId ?? null,
+      t.source,
+      t.tags ?? [],
+      dueAfter(clock, now, clock.policy.firstResponseMinutes),
+      dueAfter(clock, now, clock.policy.resolutionMinutes),
+      now,
+      actor.type === 'user' ? actor.id : null,
+    ],
+  );
+  const id = rows[0]!.id;
+  if (t.description) {
+    // From the customer (API, email) it is what they wrote; from an agent or the handoff it is context for the team.
+    const customer = t.source === 'api' && actor.type === 'api_key';
+    await q.query('INSERT INTO ticket_comments (ticket_id, author_type, author_id, body, public, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      id,
+      customer ? 'customer' : actor.type === 'user' ? 'agent' : 'system',
+      actor.id,
+      t.description,
+      customer,
+      now,
+    ]);
+  }
+  await recordEvent(q, id, actor, 'created', { source: t.source, priority, skill: t.skill ?? null, assigneeId: assigned });
+  return (await getTicket(q, workspaceId, id))!;
+}
+
+/**
+ * The handoff found nobody to take the conversation now (closed, or no agent online with the skill): a ticket keeps
+ * it in sight with SLA targets. The conversation stays queued — the first agent online still gets it live, and the
+ * ticket follows them. One open ticket per conversation: a second handoff reuses it.
+ */
+export async function ticketForConversation(q: Queryable, workspaceId: string, conversationId: string, source: TicketSource, subject: string, summary: string | null): Promise<Ticket> {
+  const existing = await q.query<{ id: string }>(`SELECT id FROM tickets WHERE conversation_id = $1 AND status <> 'closed' AND status <> 'solved' ORDER BY created_at DESC LIMIT 1`, [conversationId]);
+  if (existing.rows[0]) return (await getTicket(q, workspaceId, existing.rows[0].id))!;
+  const c = await q.query<{ contact_id: string; skill: string | null; priority: number }>('SELECT contact_id, skill, priority FROM conversations WHERE id = $1', [conversationId]);
+  const conv = c.rows[0]!;
+  return createTicket(q, workspaceId, { subject, description: summary ?? undefined, priority: ticketPriorityOf(conv.priority), skill: conv.skill, contactId: conv.contact_id, conversationId, source }, { type: 'system', id: null });
+}
+
+export type TicketPatch = { subject?: string; type?: TicketType; status?: TicketStatus; priority?: TicketPriority; skill?: string | null; assigneeId?: string | null; tags?: string[] };
+
+/** Locks the ticket and checks the client's version: an older version than the row's is a 409 with the current one. */
+async function lockAtVersion(q: Queryable, workspaceId: string, id: string, version: number | undefined): Promise<Ticket> {
+  const { rows } = await q.query<{ id: string }>('SELECT id FROM tickets WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [id, workspaceId]);
+  if (!rows[0]) throw new AppError('not_found', `No ticket with id ${id} in this workspace.`);
+  const current = (await getTicket(q, workspaceId, id))!;
+  if (version !== undefined && version !== current.version) {
+    throw new AppError('conflict', `Someone changed ticket #${current.number} after you loaded it (you have version ${version}, it is now at ${current.version}). Reload it, check their change, and apply yours again.`, {
+      details: { yourVersion: version, currentVersion: current.version, ticket: current },
+    });
+  }
+  if (current.status === 'closed') throw new AppError('invalid_transition', `Ticket #${current.number} is closed and can no longer change. Create a follow-up ticket instead.`);
+  return current;
+}
+
+/** Field changes by an agent or the API (with the version the client last saw). */
+export async function updateTicket(db: Db, workspaceId: string, id: string, version: number, patch: TicketPatch, actor: TicketActor, now = new Date()): Promise<Ticket> {
+  return db.transaction(async (tx) => {
+    const before = await lockAtVersion(tx, workspaceId, id, version);
+    await checkRefs(tx, workspaceId, { skill: patch.skill, assigneeId: patch.assigneeId });
+    const changes: Record<string, [unknown, unknown]> = {};
+    for (const key of ['subject', 'type', 'status', 'priority', 'skill', 'assigneeId'] as const) {
+      if (patch[key] !== undefined && patch[key] !== before[key]) changes[key] = [before[key], patch[key]];
+    }
+    if (patch.tags && patch.tags.join('\u0000') !== before.tags.join('\u0000')) changes.tags = [before.tags, patch.tags];
+    if (Object.keys(changes).length === 0) return before;
+    const after = { ...before, ...patch } as Ticket;
+    // A new assignee opens a new ticket; an unassigned open ticket goes back to "new" for the engine.
+    if (changes.assigneeId && after.assigneeId && after.status === 'new' && !changes.status) after.status = 'open';
+    if (changes.status && after.status === 'new' && after.assigneeId) throw new AppError('invalid_request', 'An assigned ticket cannot be "new"; unassign it first, or set it to open.');
+    let { firstResponseDueAt, resolutionDueAt, nextResponseDueAt } = before;
+    if (changes.priority || changes.skill) {
+      // New targets from the ticket's start, for what is not met yet.
+      const clock = await slaClock(tx, workspaceId, after.priority, after.skill);
+      if (!before.firstRespondedAt) firstResponseDueAt = dueAfter(clock, before.createdAt, clock.policy.firstResponseMinutes);
+      if (!before.solvedAt) resolutionDueAt = dueAfter(clock, before.createdAt, clock.policy.resolutionMinutes);
+    }
+    const solvedNow = after.status === 'solved' && before.status !== 'solved';
+    if (solvedNow || after.status === 'closed') nextResponseDueAt = null;
+    await tx.query(
+      `UPDATE tickets SET subject = $2, type = $3, status = $4, priority = $5, skill = $6, assignee_id = $7, tags = $8,
+              first_response_due_at = $9, resolution_due_at = $10, next_response_due_at = $11,
+              assigned_at = CASE WHEN $12 THEN $13::timestamptz ELSE assigned_at END,
+              solved_at = CASE WHEN $4 = 'solved' AND solved_at IS NULL THEN $13::timestamptz WHEN $4 IN ('new', 'open', 'pending', 'on_hold') THEN NULL ELSE solved_at END,
+              closed_at = CASE WHEN $4 = 'closed' THEN $13::timestamptz ELSE NULL END,
+              version = version + 1, updated_at = $13
+        WHERE id = $1`,
+      [id, after.subject, after.type, after.status, after.priority, after.skill, after.assigneeId, after.tags, firstResponseDueAt, resolutionDueAt, nextResponseDueAt, !!changes.assigneeId && !!after.assigneeId, now],
+    );
+    if (after.status !== before.status && !changes.status) changes.status = [before.status, after.status];
+    await recordEvent(tx, id, actor, 'updated', changes);
+    return (await getTicket(tx, workspaceId, id))!;
+  });
+}
+
+export type CommentInput = { body: string; public: boolean; from: 'agent' | 'customer'; version?: number };
+
+/**
+ * A reply or comment. An agent's public reply is the SLA's first (or next) response and, on a ticket from a
+ * conversation, is posted in that conversation too, where the customer reads it. A customer's reply reopens a
+ * pending or solved ticket and starts the next-response clock.
+ */
+export async function addComment(db: Db, workspaceId: string, id: string, c: CommentInput, actor: TicketActor, now = new Date()): Promise<{ ticket: Ticket; comment: TicketComment; message: MessageRow | null }> {
+  return db.transaction(async (tx) => {
+    const before = await lockAtVersion(tx, workspaceId, id, c.version);
+    const authorType = c.from === 'customer' ? 'customer' : actor.type === 'api_key' ? 'api' : 'agent';
+    const ins = await tx.query<{ id: string }>('INSERT INTO ticket_comments (ticket_id, author_type, author_id, body, public, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id', [
+      id,
+      authorType,
+      actor.id,
+      c.body,
+      c.public,
+      now,
+    ]);
+    let message: MessageRow | null = null;
+    if (c.from === 'agent' && c.public) {
+      await tx.query(
+        `UPDATE tickets SET first_responded_at = COALESCE(first_responded_at, $2), next_response_due_at = NULL, next_response_breached_at = NULL,
+                status = CASE WHEN status = 'new' THEN 'open' ELSE status END, version = version + 1, updated_at = $2 WHERE id = $1`,
+        [id, now],
+      );
+      if (before.conversationId) {
+        message = (await insertMessage(tx, { workspaceId, conversationId: before.conversationId, sender: 'agent', senderId: actor.id ?? undefined, body: c.body })).message;
+      }
+    } else if (c.from === 'customer') {
+      const clock = await slaClock(tx, workspaceId, before.priority, before.skill);
+      // The next-response clock runs once the team has answered the first time; before that the first response is due.
+      const nextDue = before.firstRespondedAt ? dueAfter(clock, now, clock.policy.nextResponseMinutes) : null;
+      await tx.query(
+        `UPDATE tickets SET next_response_due_at = COALESCE(next_response_due_at, $3),
+                status = CASE WHEN status IN ('pending', 'solved') THEN 'open' ELSE status END,
+                solved_at = CASE WHEN status = 'solved' THEN NULL ELSE solved_at END,
+                version = version + 1, updated_at = $2 WHERE id = $1`,
+        [id, now, nextDue],
+      );
+    } else {
+      await tx.query('UPDATE tickets SET version = version + 1, updated_at = $2 WHERE id = $1', [id, now]);
+    }
+    const ticket = (await getTicket(tx, workspaceId, id))!;
+    await recordEvent(tx, id, actor, c.public ? 'replied' : 'commented', {
+      from: c.from,
+      ...(ticket.status !== before.status ? { status: [before.status, ticket.status] } : {}),
+    });
+    const comment = (await ticketDetail(tx, workspaceId, id))!.comments.find((x) => x.id === ins.rows[0]!.id)!;
+    return { ticket, comment, message };
+  });
+}
+
+/**
+ * What happens in a conversation counts on its open ticket: an agent's public reply there is the ticket's response; a
+ * customer's message starts the next-response clock. Runs in the caller's transaction.
+ */
+export async function noteConversationActivity(tx: Queryable, workspaceId: string, conversationId: string, from: 'agent' | 'customer', now = new Date()): Promise<void> {
+  const { rows } = await tx.query<{ id: string; priority: TicketPriority; skill: string | null; first_responded_at: Date | null }>(
+    `SELECT id, priority, skill, first_responded_at FROM tickets WHERE conversation_id = $1 AND workspace_id = $2 AND status IN ('new', 'open', 'pending', 'on_hold', 'solved') FOR UPDATE`,
+    [conversationId, workspaceId],
+  );
+  for (const t of rows) {
+    if (from === 'agent') {
+      await tx.query(
+        `UPDATE tickets SET first_responded_at = COALESCE(first_responded_at, $2), next_response_due_at = NULL, next_response_breached_at = NULL, version = version + 1, updated_at = $2 WHERE id = $1`,
+        [t.id, now],
+      );
+    } else if (t.first_responded_at) {
+      const clock = await slaClock(tx, workspaceId, t.priority, t.skill);
+      await tx.query(
+        `UPDATE tickets SET next_response_due_at = COALESCE(next_response_due_at, $3), status = CASE WHEN status IN ('pending', 'solved') THEN 'open' ELSE status END,
+                solved_at = CASE WHEN status = 'solved' THEN NULL ELSE solved_at END, version = version + 1, updated_at = $2 WHERE id = $1`,
+        [t.id, now, dueAfter(clock, now, clock.policy.nextResponseMinutes)],
+      );
+    }
+  }
+}
+
+/** The conversation was resolved: its open ticket is solved with it. */
+export async function solveConversationTickets(tx: Queryable, workspaceId: string, conversationId: string, actor: TicketActor, now = new Date()): Promise<void> {
+  const { rows } = await tx.query<{ id: string; status: string }>(
+    `UPDATE tickets t SET status = 'solved', solved_at = $3, next_response_due_at = NULL, version = version + 1, updated_at = $3
+       FROM (SELECT id, status FROM tickets WHERE conversation_id = $1 AND workspace_id = $2 AND status IN ('new', 'open', 'pending', 'on_hold') FOR UPDATE) old
+      WHERE t.id = old.id RETURNING t.id, old.status`,
+    [conversationId, workspaceId, now],
+  );
+  for (const r of rows) await recordEvent(tx, r.id, actor, 'updated', { status: [r.status, 'solved'], reason: 'conversation resolved' });
+}
+
+/** The conversation went to an agent: its waiting ticket goes with it. */
+export async function followConversation(tx: Queryable, conversationId: string, agentId: string, now = new Date()): Promise<void> {
+  const { rows } = await tx.query<{ id: string }>(
+    `UPDATE tickets SET assignee_id = $2, assigned_at = $3, status = CASE WHEN status = 'new' THEN 'open' ELSE status END, version = version + 1, updated_at = $3
+      WHERE conversation_id = $1 AND assignee_id IS NULL AND status IN ('new', 'open') RETURNING id`,
+    [conversationId, agentId, now],
+  );
+  for (const r of rows) await recordEvent(tx, r.id, { type: 'system', id: null }, 'assigned', { assigneeId: [null, agentId], reason: 'the conversation was assigned' });
+}
+
+/** The conversation was transferred: its open ticket follows — to the new agent, or unassigned into the skill's queue. */
+export async function moveConversationTickets(tx: Queryable, conversationId: string, to: { skill: string | null; agentId: string | null }, actor: TicketActor, now = new Date()): Promise<void> {
+  const { rows } = await tx.query<{ id: string; assignee: string | null; skill: string | null }>(
+    `UPDATE tickets t SET assignee_id = $2, assigned_at = CASE WHEN $2::uuid IS NULL THEN NULL ELSE $4::timestamptz END, skill = COALESCE($3::text, t.skill),
+            status = CASE WHEN $2::uuid IS NULL AND t.status = 'open' AND t.first_responded_at IS NULL THEN 'new' WHEN $2::uuid IS NOT NULL AND t.status = 'new' THEN 'open' ELSE t.status END,
+            version = t.version + 1, updated_at = $4
+       FROM (SELECT id, assignee_id, skill FROM tickets WHERE conversation_id = $1 AND status IN ('new', 'open', 'pending', 'on_hold') FOR UPDATE) old
+      WHERE t.id = old.id RETURNING t.id, old.assignee_id AS assignee, old.skill`,
+    [conversationId, to.agentId, to.skill, now],
+  );
+  for (const r of rows) {
+    await recordEvent(tx, r.id, actor, 'updated', { assigneeId: [r.assignee, to.agentId], ...(to.skill ? { skill: [r.skill, to.skill] } : {}), reason: 'conversation transferred' });
+  }
+}
+
+export { recordEvent as recordTicketEvent };
