@@ -11,6 +11,7 @@ import { publishStandings } from './wait.ts';
 import type { Joined } from './queue.ts';
 import { DEFAULT_CAPACITY, loadSql, onlineSql, ticketLoadSql } from './team.repo.ts';
 import { followConversation, getTicket, recordTicketEvent, type Ticket } from './tickets.ts';
+import { queueOrderSql } from './routing.ts';
 import { TICKET_PRIORITIES } from './sla.ts';
 
 export type AssignOptions = { presenceTimeoutS: number; preferPreviousAgent?: boolean };
@@ -85,8 +86,8 @@ export async function canTake(tx: Queryable, workspaceId: string, agentId: strin
 export async function assignNext(db: Db, workspaceId: string, opts: AssignOptions): Promise<Joined | null> {
   return db.transaction(async (tx) => {
     const { rows: waiting } = await tx.query<{ id: string; skill: string | null; contactId: string }>(
-      `SELECT id, skill, contact_id AS "contactId" FROM conversations WHERE workspace_id = $1 AND status = 'queued'
-        ORDER BY priority DESC, queued_at, id LIMIT ${LOOKAHEAD} FOR UPDATE SKIP LOCKED`,
+      `SELECT c.id, c.skill, c.contact_id AS "contactId" FROM conversations c WHERE c.workspace_id = $1 AND c.status = 'queued'
+        ORDER BY ${queueOrderSql('c')} LIMIT ${LOOKAHEAD} FOR UPDATE SKIP LOCKED`,
       [workspaceId],
     );
     for (const c of waiting) {

@@ -4,7 +4,7 @@
 import type { Db, Queryable } from '../core/db/index.ts';
 import { canTake } from './assign.ts';
 import { isOpen } from './hours.ts';
-import { decideRoute } from './routing.ts';
+import { decideRoute, effectivePrioritySql, queueOrderSql } from './routing.ts';
 import { hoursFor } from './sla.ts';
 import { followConversation, ticketForConversation, type Ticket } from './tickets.ts';
 import { queueStandings } from './wait.ts';
@@ -18,6 +18,8 @@ export type QueueEntry = {
   handoffReason: string | null;
   skill: string | null;
   priority: number;
+  /** The priority with what waiting has earned (routing.ts queueOrderSql): the order assignment takes them. */
+  effectivePriority: number;
   queuedAt: Date;
   position: number;
   lastCustomerMessage: string | null;
@@ -104,12 +106,12 @@ export async function listQueue(q: Queryable, workspaceId: string, opts: { skill
     `SELECT * FROM (
        SELECT c.id AS "conversationId", c.contact_id AS "contactId", ct.name AS "contactName", c.handoff_reason AS "handoffReason",
               c.skill, c.priority, c.queued_at AS "queuedAt",
-              row_number() OVER (PARTITION BY c.skill ORDER BY c.priority DESC, c.queued_at, c.id)::int AS position,
+              row_number() OVER (PARTITION BY c.skill ORDER BY ${queueOrderSql('c')})::int AS position, ${effectivePrioritySql('c')} AS "effectivePriority",
               (SELECT m.body FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'customer' ORDER BY m.seq DESC LIMIT 1) AS "lastCustomerMessage"
          FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
         WHERE c.workspace_id = $1 AND c.status = 'queued') w
       WHERE $2::text IS NULL OR ($2 = 'none' AND w.skill IS NULL) OR w.skill = $2
-      ORDER BY w.priority DESC, w."queuedAt", w."conversationId"
+      ORDER BY w."effectivePriority" DESC, w."queuedAt", w."conversationId"
       LIMIT $3`,
     [workspaceId, opts.skill ?? null, opts.limit ?? 50],
   );
@@ -190,7 +192,7 @@ export async function claimNext(db: Db, c: { workspaceId: string; agentId: strin
     const { rows } = await tx.query<{ id: string }>(
       `SELECT c.id FROM conversations c WHERE c.workspace_id = $1 AND c.status = 'queued'
           AND (c.skill IS NULL OR EXISTS (SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = $2 AND s.workspace_id = $1 AND s.name = c.skill))
-        ORDER BY c.priority DESC, c.queued_at, c.id LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
+        ORDER BY ${queueOrderSql('c')} LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
       [c.workspaceId, c.agentId],
     );
     if (!rows[0]) return null;

@@ -70,6 +70,24 @@ describe('routing', () => {
     expect(await decideRoute(api.deps.db, ws.id, { ...ctx, text: 'refund please', collectionIds: [col['VIP perks']!] })).toMatchObject({ skill: 'billing', by: 'rule: Billing words' });
   });
 
+  it('raises priority with waiting time, one step per 10 minutes up to five, below VIP', async () => {
+    await call(api.url, '/api/team/skills', { token: supervisor, body: { name: 'aging' } });
+    const queued = async (priority: number, minutesAgo: number) => {
+      const c = await call(api.url, '/api/conversations', { body: { workspace: ws.slug, channel: 'widget' } });
+      await api.deps.db.query(`UPDATE conversations SET status = 'queued', skill = 'aging', priority = $2, queued_at = now() - make_interval(mins => $3) WHERE id = $1`, [c.body.conversation.id, priority, minutesAgo]);
+      return c.body.conversation.id as string;
+    };
+    const fresh3 = await queued(3, 0);
+    const waited35 = await queued(0, 35); // +3: level with fresh3, and earlier
+    const waited90 = await queued(0, 90); // +5 at most
+    const vip = await queued(10, 0);
+    const agent = await login(api.url, ws.users.agent.email, ws.users.agent.password);
+    const q = (await call(api.url, '/api/agent/queue?skill=aging', { token: agent })).body.queue;
+    expect(q.map((e: { conversationId: string }) => e.conversationId)).toEqual([vip, waited90, waited35, fresh3]);
+    expect(q.map((e: { effectivePriority: number }) => e.effectivePriority)).toEqual([10, 5, 3, 3]);
+    expect(q.map((e: { position: number }) => e.position)).toEqual([1, 2, 3, 4]);
+  });
+
   it('shows the queue per skill', async () => {
     const agent = await login(api.url, ws.users.agent.email, ws.users.agent.password);
     const billing = await call(api.url, '/api/agent/queue?skill=billing', { token: agent });

@@ -1,8 +1,19 @@
 // Routing: which skill's queue a conversation joins when it goes to people, and with what priority. Rules are
 // evaluated in order (the first whose conditions all hold wins); without a matching rule, the default skill of the
-// knowledge collection the bot was looking at, then the workspace's default skill. VIP contacts are prioritised.
+// knowledge collection the bot was looking at, then the workspace's default skill. VIP contacts are prioritised, and
+// waiting raises a conversation's priority as it goes (queueOrderSql), so nobody waits behind newer arrivals forever.
 import { z } from 'zod';
 import type { Queryable } from '../core/db/index.ts';
+
+/** Waiting time counts as priority: one step per this many minutes in the queue… */
+export const AGING_MINUTES = 10;
+/** …up to this many steps (below VIP_PRIORITY, so a VIP still goes first). */
+export const AGING_MAX = 5;
+/** SQL: a queued conversation's priority now — the routed priority plus what its wait has earned. `c`: the table alias. */
+export const effectivePrioritySql = (c: string) =>
+  `(${c}.priority + LEAST(floor(extract(epoch FROM now() - ${c}.queued_at) / ${AGING_MINUTES * 60}), ${AGING_MAX})::int)`;
+/** SQL ORDER BY for the queue: the order assignment takes conversations and positions are counted in. */
+export const queueOrderSql = (c: string) => `${effectivePrioritySql(c)} DESC, ${c}.queued_at, ${c}.id`;
 
 export const RuleConditions = z
   .object({

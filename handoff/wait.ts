@@ -3,6 +3,7 @@
 import type { Queryable } from '../core/db/index.ts';
 import type { EventBus } from '../core/events.ts';
 import { conversationChannel, publishQueue } from '../conversations/index.ts';
+import { queueOrderSql } from './routing.ts';
 import { loadSql, onlineSql } from './team.repo.ts';
 
 export type QueueStanding = {
@@ -27,8 +28,8 @@ export const DEFAULT_HANDLE_SECONDS = 300;
 export async function queueStandings(q: Queryable, workspaceId: string, opts: { presenceTimeoutS: number; conversationId?: string }): Promise<QueueStanding[]> {
   const { rows } = await q.query<{ conversationId: string; skill: string | null; position: number; agentsOnline: number; freeSlots: number; handleSeconds: number | null }>(
     `WITH waiting AS (
-       SELECT id, skill, row_number() OVER (PARTITION BY skill ORDER BY priority DESC, queued_at, id)::int AS position
-         FROM conversations WHERE workspace_id = $1 AND status = 'queued'),
+       SELECT c.id, c.skill, row_number() OVER (PARTITION BY c.skill ORDER BY ${queueOrderSql('c')})::int AS position
+         FROM conversations c WHERE c.workspace_id = $1 AND c.status = 'queued'),
      online AS (
        SELECT p.user_id, p.capacity,
               ${loadSql('p.user_id')} AS load
