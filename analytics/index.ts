@@ -6,4 +6,4 @@ import type { Db } from '../core/db/index.ts';
 export type AnalyticsDeps = { db: Db };
 
 export { csatReport, type CsatReport, type CsatRow, type Distribution } from './csat.ts';
-export { reportsRoutes, periodOf } from './reports.routes.ts';
+export { reportsRoutes } from './reports.routes.ts';

@@ -1,25 +1,10 @@
 // Reports over HTTP (reports:read): supervisors, QA leads and admins.
 import { Router } from 'express';
-import { z } from 'zod';
 import { authorize } from '../core/access.ts';
-import { AppError } from '../core/errors.ts';
+import { Period, periodOf } from '../core/period.ts';
 import { parse } from '../core/validate.ts';
 import { csatReport } from './csat.ts';
 import type { AnalyticsDeps } from './index.ts';
-
-const DAY_MS = 86_400_000;
-const DEFAULT_DAYS = 30;
-const Instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'use a date ("2025-06-01") or a date and time with a zone ("2025-06-01T09:00:00Z")' });
-const Period = z.object({ from: Instant.optional(), to: Instant.optional() });
-
-/** `from` inclusive, `to` exclusive — except that a date alone as `to` includes that whole day (UTC). */
-export function periodOf(input: { from?: string; to?: string }, now = new Date()): { from: Date; to: Date } {
-  const dateOnly = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
-  const to = input.to ? new Date(dateOnly(input.to) ? Date.parse(`${input.to}T00:00:00Z`) + DAY_MS : Date.parse(input.to)) : now;
-  const from = input.from ? new Date(dateOnly(input.from) ? `${input.from}T00:00:00Z` : input.from) : new Date(to.getTime() - DEFAULT_DAYS * DAY_MS);
-  if (from >= to) throw new AppError('invalid_request', `"from" (${from.toISOString()}) must be before "to" (${to.toISOString()}).`);
-  return { from, to };
-}
 
 export function reportsRoutes(deps: AnalyticsDeps): Router {
   const router = Router();

@@ -4,9 +4,9 @@ import process from 'node:process';
 import { ConfigError, loadConfig, type Config } from '../core/config.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 
-export function configOrExit(): Config {
+export function configOrExit(env: Record<string, string | undefined> = process.env): Config {
   try {
-    return loadConfig(process.env);
+    return loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

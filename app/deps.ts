@@ -6,7 +6,7 @@ import { createJobs, type Jobs } from '../core/jobs.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { startOutboxRelay, type OutboxRelay } from '../core/outbox.ts';
 import { migrate } from '../db/migrate.ts';
-import { assignAndAnnounce, HANDOFF_QUEUE, noteConversationActivity, SLA_SWEEP_JOB, sweepTickets, type HandoffResult, type SweepResult } from '../handoff/index.ts';
+import { assignAndAnnounce, HANDOFF_QUEUE, noteConversationActivity, solveConversationTickets, SLA_SWEEP_JOB, sweepTickets, type HandoffResult, type SweepResult } from '../handoff/index.ts';
 import type { CustomerMessage, HandoffRequest, MessageRow } from '../conversations/index.ts';
 import { createMemoryEventBus, createRedisEventBus, type EventBus } from '../core/events.ts';
 import { DEFAULT_FETCH_POLICY, IMPORT_QUEUE, INGEST_QUEUE, processImport, processIngest, type FetchPolicy, type IngestionDeps } from '../ingestion/index.ts';
@@ -22,6 +22,7 @@ import {
   type Embedder,
   type EmbedderRegistry,
 } from '../kb/index.ts';
+import { llmJudge, QA_QUEUE, QA_SWEEP_JOB, sweepQa, type QaDeps } from '../evals/index.ts';
 import { createAuth, loadSigningSecret, type Auth } from './http/auth.ts';
 
 export type DbHealth = { ok: boolean; kind: Db['kind']; latencyMs?: number; error?: string };
@@ -44,11 +45,14 @@ export type Deps = {
   /** The chat model for generated answers; null: extractive answers (offline). */
   llm: ChatLlm | null;
   botDeps: BotDeps;
+  /** QA grading: the deterministic scorer always, an LLM judge when configured. */
+  qaDeps: QaDeps;
   presenceTimeoutS: number;
   jobsRequested: () => void;
   dbHealth: () => Promise<DbHealth>;
   afterCustomerMessage: (m: CustomerMessage, opts?: AnswerOptions) => Promise<MessageRow[]>;
   requestHuman: (r: HandoffRequest) => Promise<HandoffResult>;
+  afterResolved: (r: { workspaceId: string; conversationId: string }) => Promise<void>;
   issueVisitorToken: Auth['issueVisitorToken'];
   startWorkers: () => void;
   close: () => Promise<void>;
@@ -110,6 +114,11 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     maxCrawlPages: config.KB_CRAWL_MAX_PAGES,
     maxFilesPerUpload: config.KB_MAX_FILES_PER_UPLOAD,
   };
+  const judge =
+    config.OPENAI_API_KEY && config.QA_JUDGE === 'auto'
+      ? llmJudge({ apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, model: config.QA_JUDGE_MODEL ?? config.CHAT_MODEL, timeoutMs: config.LLM_TIMEOUT_MS })
+      : null;
+  const qaDeps: QaDeps = { db, embedders, logger, judge };
   await upgradeLegacyEmbeddings(ingestionDeps).catch((err: unknown) => logger.warn({ err }, 'could not start re-indexing older embeddings'));
   let workersStarted = false;
   const assignAfterHandoff = async (workspaceId: string, conversationId: string) => {
@@ -133,6 +142,7 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     auth,
     llm,
     botDeps,
+    qaDeps,
     presenceTimeoutS: config.PRESENCE_TIMEOUT_S,
     jobsRequested,
     async dbHealth() {
@@ -146,8 +156,11 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     },
     // After a handoff, an online agent with the skill and room takes the conversation at once.
     async afterCustomerMessage(m, opts) {
-      // A customer writing again in a conversation with a ticket starts the ticket's next-response clock.
-      await db.transaction((tx) => noteConversationActivity(tx, m.workspaceId, m.conversationId, 'customer'));
+      // A customer writing again in a conversation with a ticket starts the ticket's next-response clock. Ticket
+      // bookkeeping never keeps the customer from an answer: a failure is logged.
+      await db
+        .transaction((tx) => noteConversationActivity(tx, m.workspaceId, m.conversationId, 'customer'))
+        .catch((err: unknown) => logger.error({ err, conversationId: m.conversationId }, "could not update the conversation's ticket after a customer message"));
       const replies = await answerMessage(botDeps, m, opts);
       await assignAfterHandoff(m.workspaceId, m.conversationId);
       return replies;
@@ -156,6 +169,9 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
       const result = await handToPeople(botDeps, r);
       await assignAfterHandoff(r.workspaceId, r.conversationId);
       return result;
+    },
+    async afterResolved(r) {
+      await db.transaction((tx) => solveConversationTickets(tx, r.workspaceId, r.conversationId, { type: 'customer', id: null }));
     },
     issueVisitorToken: (v) => auth.issueVisitorToken(v),
     startWorkers() {
@@ -171,7 +187,12 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
       jobs
         .schedule(HANDOFF_QUEUE, SLA_SWEEP_JOB, config.SLA_SWEEP_S * 1000, { name: SLA_SWEEP_JOB })
         .catch((err: unknown) => logger.error({ err }, 'could not schedule the ticket SLA sweep; breaches are not being checked'));
-      logger.info({ queues: [INGEST_QUEUE, IMPORT_QUEUE, REINDEX_QUEUE, HANDOFF_QUEUE], backend: jobs.backend, ingestConcurrency: config.INGEST_CONCURRENCY }, 'workers started');
+      // QA: resolved conversations graded by a scheduled sweep, like the SLA check.
+      jobs.work(QA_QUEUE, async (job) => (job.name === QA_SWEEP_JOB ? sweepQa(qaDeps) : undefined), { concurrency: 1 });
+      jobs
+        .schedule(QA_QUEUE, QA_SWEEP_JOB, config.QA_SWEEP_S * 1000, { name: QA_SWEEP_JOB })
+        .catch((err: unknown) => logger.error({ err }, 'could not schedule QA grading; resolved conversations are not being graded'));
+      logger.info({ queues: [INGEST_QUEUE, IMPORT_QUEUE, REINDEX_QUEUE, HANDOFF_QUEUE, QA_QUEUE], backend: jobs.backend, ingestConcurrency: config.INGEST_CONCURRENCY }, 'workers started');
     },
     async close() {
       await relay.stop();

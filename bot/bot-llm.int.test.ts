@@ -52,7 +52,7 @@ beforeAll(async () => {
       const texts = Array.isArray(input) ? input : [input];
       return { object: 'list', model: 'text-embedding-3-small', data: texts.map((t, index) => ({ object: 'embedding', index, embedding: b64(localEmbed(String(t))) })), usage: { prompt_tokens: 1, total_tokens: 1 } };
     });
-  api = await startTestApi(testConfig({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${BASE}/v1`, CHAT_MODEL: 'gpt-test', EMBEDDING_DIMENSIONS: '1024', LLM_TIMEOUT_MS: '1000' }));
+  api = await startTestApi(testConfig({ OPENAI_API_KEY: 'sk-test', QA_JUDGE: 'off', OPENAI_BASE_URL: `${BASE}/v1`, CHAT_MODEL: 'gpt-test', EMBEDDING_DIMENSIONS: '1024', LLM_TIMEOUT_MS: '1000' }));
   ws = await createTestWorkspace(api.deps, uniqueSlug('bot-llm'));
   const kb = await login(api.url, ws.users.kb_manager.email, ws.users.kb_manager.password);
   const r = await call(api.url, '/api/kb/documents', { token: kb, body: { title: 'Returns and refunds', body: RETURNS, mime: 'text/markdown' } });

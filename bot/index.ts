@@ -16,11 +16,12 @@ export { answerMessage, handToPeople, type AnswerInput, type AnswerOptions } fro
 export { runTurn, summarize, type BotSettings, type Decision, type HistoryTurn, type PriorTurn, type ReasonCode, type Step, type TurnInput, type TurnResult } from './pipeline.ts';
 export { loadBotSettings, businessHoursState, type BotDefaults } from './settings.ts';
 export { confidenceOf, confidenceFeatures, confidenceScore, CONFIDENCE_WEIGHTS, type ConfidenceFeatures } from './confidence.ts';
-export { checkGrounded } from './grounded.ts';
+export { checkFacts, checkGrounded } from './grounded.ts';
 export { extractAnswer, coverage } from './extract.ts';
 export { openAiChat, LlmError, SYSTEM_PROMPT, type ChatLlm, type LlmConfig } from './llm.ts';
-export { readSignals, repeatedFailure, isSameQuestion, matchSensitiveTopic, SensitiveTopicSchema, DEFAULT_SENSITIVE_TOPICS, type Signals, type SensitiveTopic } from './signals.ts';
+export { frustrationScore, FRUSTRATED_AT, readSignals, repeatedFailure, isSameQuestion, matchSensitiveTopic, SensitiveTopicSchema, DEFAULT_SENSITIVE_TOPICS, type Signals, type SensitiveTopic } from './signals.ts';
 export { classifyHarm, detectInjection, leaksSystemPrompt, neutralizePassage } from './guardrails.ts';
 export { rewriteQuery } from './rewrite.ts';
+export { unframe } from './messages.ts';
 export { suggestForConversation, type Suggestion, type SuggestionDeps, type Suggestions } from './suggestions.ts';
 export { suggestionRoutes } from './suggestions.routes.ts';

@@ -196,7 +196,10 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
       if (current?.status === 'resolved') return { after: current, changed: false, leftQueue: false };
       return { after: await applyEvent(tx, conversation.workspaceId, conversationId, { type: 'resolved' }), changed: true, leftQueue: current?.status === 'queued' };
     });
-    if (changed) await tell(conversationId, { conversation: after });
+    if (changed) {
+      await tell(conversationId, { conversation: after });
+      await deps.afterResolved({ workspaceId: conversation.workspaceId, conversationId });
+    }
     // A customer who gives up waiting leaves the queue: agents' counts change.
     if (leftQueue) await announceQueue(deps.db, deps.events, deps.logger, conversation.workspaceId);
     res.json({ conversation: customerView(after) });
@@ -212,7 +215,7 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
     if (!replied.rows[0]) throw new AppError('invalid_request', 'There is nothing to rate yet: rate the conversation after you have had a reply.');
     const { rows } = await deps.db.query<{ csat: number; csatComment: string | null; csatAgentId: string | null; csatAt: Date }>(
       `UPDATE conversations SET csat = $2, csat_comment = $3, csat_at = now(), updated_at = now(),
-              csat_agent_id = COALESCE(assignee_id, (SELECT m.sender_id::uuid FROM messages m WHERE m.conversation_id = conversations.id AND m.sender = 'agent' ORDER BY m.created_at DESC LIMIT 1))
+              csat_agent_id = COALESCE(assignee_id, (SELECT u.id FROM messages m JOIN users u ON u.id::text = m.sender_id WHERE m.conversation_id = conversations.id AND m.sender = 'agent' ORDER BY m.created_at DESC LIMIT 1))
         WHERE id = $1 RETURNING csat, csat_comment AS "csatComment", csat_agent_id AS "csatAgentId", csat_at AS "csatAt"`,
       [conversation.id, rating.score, rating.comment ?? null],
     );
@@ -224,7 +227,14 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
     const conversation = await ownConversation(deps, res, conversationId);
     const result = await deps.requestHuman({ workspaceId: conversation.workspaceId, conversationId, reason: 'customer_asked' });
     await tell(conversationId, { messages: result.message ? [result.message] : [], conversation: result.conversation.status !== conversation.status ? result.conversation : null });
-    res.json({ ...result, conversation: customerView(result.conversation) });
+    // What the customer may see: never the staff side of a ticket (its subject, tags, assignee), only its number and when to expect a reply.
+    res.json({
+      conversation: customerView(result.conversation),
+      message: result.message,
+      position: result.position,
+      alreadyQueued: result.alreadyQueued,
+      ticket: result.ticket ? { number: result.ticket.number, replyBy: result.ticket.firstResponseDueAt } : null,
+    });
   });
 
   return router;

@@ -16,8 +16,13 @@ export type ConversationsDeps = {
   events: EventBus;
   /** Runs after a new customer message is stored; returns the replies it produced (bot or system messages). */
   afterCustomerMessage: (m: CustomerMessage, opts?: { onToken?: (text: string) => void }) => Promise<MessageRow[]>;
-  /** Hands the conversation to the human queue (handoff/). */
-  requestHuman: (r: HandoffRequest) => Promise<{ conversation: ConversationRow; message: MessageRow | null }>;
+  /**
+   * Hands the conversation to the human queue (handoff/): the place and, when nobody can take it now, the ticket opened
+   * for it (its number and first-response due time are what the customer may see of it).
+   */
+  requestHuman: (r: HandoffRequest) => Promise<{ conversation: ConversationRow; message: MessageRow | null; position: number | null; alreadyQueued: boolean; ticket: { number: number; firstResponseDueAt: Date | null } | null }>;
+  /** After the customer closed the conversation (tickets opened for it are solved with it). */
+  afterResolved: (r: { workspaceId: string; conversationId: string }) => Promise<void>;
   issueVisitorToken: (v: { workspaceId: string; contactId: string }) => Promise<string>;
 };
 

@@ -62,15 +62,19 @@ export function can(principal: Principal | undefined, permission: Permission): b
 
 export const principalOf = (res: Response): Principal | undefined => res.locals.principal as Principal | undefined;
 
-/** Returns the staff principal allowed `permission`, or throws 401 (not signed in) / 403 (signed in, not allowed). */
-export function authorize(res: Response, permission: Permission): Exclude<Principal, { type: 'visitor' }> {
+/**
+ * Returns the staff principal allowed `permission` (or any of `alternatives`), or throws 401 (not signed in) / 403
+ * (signed in, not allowed).
+ */
+export function authorize(res: Response, permission: Permission, ...alternatives: Permission[]): Exclude<Principal, { type: 'visitor' }> {
   const principal = principalOf(res);
   if (!principal || principal.type === 'visitor') {
     throw new AppError('unauthenticated', 'Sign in first: send the session cookie, or an Authorization: Bearer token or API key.');
   }
-  if (!can(principal, permission)) {
+  if (![permission, ...alternatives].some((p) => can(principal, p))) {
     const who = principal.type === 'user' ? `The ${principal.role} role` : 'This API key';
-    throw new AppError('forbidden', `${who} may not do this (needs the ${permission} permission). Ask an admin if you need it.`, {
+    const needs = [permission, ...alternatives].join(' or ');
+    throw new AppError('forbidden', `${who} may not do this (needs the ${needs} permission). Ask an admin if you need it.`, {
       details: { permission },
     });
   }

@@ -43,6 +43,9 @@ const Env = z.object({
   LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(20_000), // one try, no hidden retries
   PRESENCE_TIMEOUT_S: z.coerce.number().int().min(10).max(3600).default(60), // an agent without a heartbeat this long is offline
   SLA_SWEEP_S: z.coerce.number().int().min(1).max(3600).default(60), // how often the worker checks tickets for SLA breaches and assigns what waits
+  QA_SWEEP_S: z.coerce.number().int().min(1).max(3600).default(30), // how often the worker grades newly resolved conversations
+  QA_JUDGE: z.enum(['auto', 'off']).default('auto'), // auto: an LLM judge grades beside the deterministic scorer when OPENAI_API_KEY is set
+  QA_JUDGE_MODEL: z.string().optional(), // default: CHAT_MODEL
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

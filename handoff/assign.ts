@@ -9,7 +9,7 @@ import { agentChannel, announce, announceAssignment, applyEvent, insertMessage, 
 import type { HandoffDeps } from './index.ts';
 import { publishStandings } from './wait.ts';
 import type { Joined } from './queue.ts';
-import { DEFAULT_CAPACITY, loadSql, onlineSql, ticketLoadSql } from './team.repo.ts';
+import { loadSql, onlineSql, ticketLoadSql } from './team.repo.ts';
 import { followConversation, getTicket, recordTicketEvent, type Ticket } from './tickets.ts';
 import { queueOrderSql } from './routing.ts';
 import { TICKET_PRIORITIES } from './sla.ts';
@@ -61,24 +61,6 @@ async function takeAgent(tx: Queryable, workspaceId: string, w: Work, opts: Assi
     await tx.query('UPDATE agent_profiles SET last_assigned_at = clock_timestamp() WHERE user_id = $1', [agent.userId]);
     return agent.userId;
   }
-  return null;
-}
-
-/**
- * Whether `agentId` may take conversation `w` by hand now: with the skill and with room, the same limits as automatic
- * assignment, counted under their profile row's lock. (Presence is not required: claiming shows they are there.)
- * Returns why not, for the 409.
- */
-export async function canTake(tx: Queryable, workspaceId: string, agentId: string, w: { skill: string | null }): Promise<string | null> {
-  await tx.query('SELECT 1 FROM agent_profiles WHERE user_id = $1 FOR UPDATE', [agentId]);
-  const { rows } = await tx.query<{ capacity: number; load: number; skilled: boolean }>(
-    `SELECT COALESCE((SELECT p.capacity FROM agent_profiles p WHERE p.user_id = $1), ${DEFAULT_CAPACITY}) AS capacity, ${loadSql('$1')} AS load,
-            ($2::text IS NULL OR EXISTS (SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = $1 AND s.workspace_id = $3 AND s.name = $2)) AS skilled`,
-    [agentId, w.skill, workspaceId],
-  );
-  const me = rows[0]!;
-  if (!me.skilled) return `This conversation waits for the "${w.skill}" skill, which you do not have. Ask a supervisor to add it to your skills or to transfer the conversation.`;
-  if (me.load >= me.capacity) return `You already have ${me.load} conversation${me.load === 1 ? '' : 's'}, your capacity. Resolve or transfer one first.`;
   return null;
 }
 

@@ -2,10 +2,10 @@
 // claim atomically — a conversation row is locked with FOR UPDATE SKIP LOCKED, so two agents claiming at once never
 // both get it. Skill routing, capacity, presence and tickets deepen this module later.
 import type { Db, Queryable } from '../core/db/index.ts';
-import { canTake } from './assign.ts';
 import { isOpen } from './hours.ts';
 import { decideRoute, effectivePrioritySql, queueOrderSql } from './routing.ts';
 import { hoursFor } from './sla.ts';
+import { canTake } from './team.repo.ts';
 import { followConversation, ticketForConversation, type Ticket } from './tickets.ts';
 import { queueStandings } from './wait.ts';
 import { AppError } from '../core/errors.ts';
@@ -84,7 +84,7 @@ export async function requestHandoff(db: Db, r: HandoffInput, now = new Date()):
     const open = isOpen(await hoursFor(tx, r.workspaceId, conversation.skill), now);
     if (!open || !standing?.agentsOnline) {
       const subject = (r.route?.text || r.summary || 'Conversation handed to the team').split('\n')[0]!.slice(0, 120);
-      ticket = await ticketForConversation(tx, r.workspaceId, r.conversationId, open ? 'no_agent' : 'off_hours', subject, r.summary ?? null);
+      ticket = await ticketForConversation(tx, r.workspaceId, r.conversationId, open ? 'no_agent' : 'off_hours', subject, r.summary ?? null, now);
     }
     const { message } = await insertMessage(tx, {
       workspaceId: r.workspaceId,

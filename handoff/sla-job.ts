@@ -40,7 +40,8 @@ export async function markBreaches(db: Db, now: Date, workspaceId: string | null
               AND ($2::uuid IS NULL OR workspace_id = $2)
             ORDER BY ${t.due} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
          UPDATE tickets x SET ${t.breached} = $1,
-                priority = CASE x.priority WHEN 'low' THEN 'normal' WHEN 'normal' THEN 'high' ELSE 'urgent' END,
+                -- One step per sweep: a ticket that missed two targets at once (updated_at = this sweep) is not raised twice.
+                priority = CASE WHEN x.updated_at = $1 THEN x.priority WHEN x.priority = 'low' THEN 'normal' WHEN x.priority = 'normal' THEN 'high' ELSE 'urgent' END,
                 version = x.version + 1, updated_at = $1
            FROM due WHERE x.id = due.id
          RETURNING x.id, x.workspace_id, x.number::int AS number, x.assignee_id, x.${t.due} AS due_at, due.priority AS before, x.priority AS after`,

@@ -88,8 +88,5 @@ export function dueAfter(clock: SlaClock, from: Date, minutes: number | null): D
   return addOpenMinutes(clock.policy.businessHours ? clock.hours : null, from, minutes);
 }
 
-/** One step up, for a breach: low → normal → high → urgent. */
-export const raisedPriority = (p: TicketPriority): TicketPriority => TICKET_PRIORITIES[Math.min(TICKET_PRIORITIES.indexOf(p) + 1, TICKET_PRIORITIES.length - 1)]!;
-
 /** Conversations carry a number (0 normal, VIP 10 and up); tickets carry a word. */
 export const ticketPriorityOf = (conversationPriority: number): TicketPriority => (conversationPriority >= 20 ? 'urgent' : conversationPriority >= 10 ? 'high' : 'normal');

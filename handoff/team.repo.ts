@@ -131,3 +131,45 @@ export async function heartbeat(q: Queryable, workspaceId: string, userId: strin
   );
   return rows[0]!;
 }
+
+/**
+ * Locks the agent's profile row for the rest of the transaction, creating it first when the agent has none yet (an
+ * agent who never went online can still claim by hand): a lock on a missing row would lock nothing, and two claims
+ * at once would both see room.
+ */
+async function lockProfile(tx: Queryable, workspaceId: string, agentId: string): Promise<void> {
+  await tx.query('INSERT INTO agent_profiles (user_id, workspace_id) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING', [agentId, workspaceId]);
+  await tx.query('SELECT 1 FROM agent_profiles WHERE user_id = $1 FOR UPDATE', [agentId]);
+}
+
+/** The agent's room for one more conversation or ticket, and whether they have `skill`, under their profile's lock. */
+async function room(tx: Queryable, workspaceId: string, agentId: string, skill: string | null, kind: 'conversation' | 'ticket'): Promise<{ capacity: number; load: number; skilled: boolean }> {
+  await lockProfile(tx, workspaceId, agentId);
+  const [capacity, load] = kind === 'conversation' ? ['p.capacity', loadSql('$1')] : ['p.ticket_capacity', ticketLoadSql('$1')];
+  const { rows } = await tx.query<{ capacity: number; load: number; skilled: boolean }>(
+    `SELECT (SELECT ${capacity} FROM agent_profiles p WHERE p.user_id = $1) AS capacity, ${load} AS load,
+            ($2::text IS NULL OR EXISTS (SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = $1 AND s.workspace_id = $3 AND s.name = $2)) AS skilled`,
+    [agentId, skill, workspaceId],
+  );
+  return rows[0]!;
+}
+
+/**
+ * Whether `agentId` may take a conversation of `skill` by hand now: with the skill and with room — the limits
+ * automatic assignment keeps — counted under their profile row's lock. (Presence is not required: claiming shows
+ * they are there.) Returns why not, for the 409.
+ */
+export async function canTake(tx: Queryable, workspaceId: string, agentId: string, w: { skill: string | null }): Promise<string | null> {
+  const me = await room(tx, workspaceId, agentId, w.skill, 'conversation');
+  if (!me.skilled) return `This conversation waits for the "${w.skill}" skill, which you do not have. Ask a supervisor to add it to your skills or to transfer the conversation.`;
+  if (me.load >= me.capacity) return `You already have ${me.load} conversation${me.load === 1 ? '' : 's'}, your capacity. Resolve or transfer one first.`;
+  return null;
+}
+
+/** The same for a ticket: its skill, and room within the agent's ticket capacity. */
+export async function canTakeTicket(tx: Queryable, workspaceId: string, agentId: string, t: { skill: string | null }): Promise<string | null> {
+  const me = await room(tx, workspaceId, agentId, t.skill, 'ticket');
+  if (!me.skilled) return `This ticket is for the "${t.skill}" skill, which you do not have. Ask a supervisor to add the skill or to assign the ticket.`;
+  if (me.load >= me.capacity) return `You already work ${me.load} open ticket${me.load === 1 ? '' : 's'}, your ticket capacity. Solve or hand one back first.`;
+  return null;
+}

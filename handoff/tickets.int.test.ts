@@ -96,7 +96,7 @@ describe('tickets', () => {
     const badStatus = await asAgent('agent', `/api/tickets/${t.id}`, { method: 'PATCH', body: { version: t.version, status: 'done' } });
     expect(badStatus.status).toBe(400);
     expect(badStatus.body.error.message).toMatch(/status is new, open, pending, on_hold, solved or closed/);
-    const someoneElse = await asAgent('agent', `/api/tickets/${t.id}`, { method: 'PATCH', body: { version: t.version, assigneeId: id.dana } });
+    const someoneElse = await asAgent('agent', `/api/tickets/${t.id}`, { method: 'PATCH', body: { version: t.version, assigneeId: ws.users.supervisor.id } });
     expect(someoneElse.status).toBe(403);
     const badFilter = await asAgent('agent', '/api/tickets?status=open,archived');
     expect(badFilter.status).toBe(400);
@@ -142,9 +142,20 @@ describe('tickets', () => {
     expect(row.status).toBe('open');
     expect((row.next_response_due_at as Date).getTime() - Date.now()).toBeGreaterThan(15 * HOUR);
 
+    const history = (await asAgent('agent', `/api/tickets/${t.id}`)).body.history;
+    expect(history.at(-1)).toMatchObject({ kind: 'replied', actorType: 'customer', changes: { from: 'customer', via: 'conversation', status: ['pending', 'open'] } });
+
     // The customer's profile lists the ticket.
     const view = await asAgent('supervisor', `/api/agent/conversations/${conversationId}`);
     expect(view.body.contact.tickets).toEqual([expect.objectContaining({ id: t.id, number: t.number, status: 'open' })]);
+
+    // An integration's reply reaches the conversation without a person's id; the customer can still rate, then close it.
+    expect((await call(api.url, `/api/tickets/${t.id}/comments`, { token: apiKey, body: { body: 'The shipping fee is refunded too.' } })).status).toBe(201);
+    const rated = await call(api.url, `/api/conversations/${conversationId}/rating`, { headers: visitor, body: { score: 5 } });
+    expect(rated.status).toBe(200);
+    const closed = await call(api.url, `/api/conversations/${conversationId}/resolve`, { headers: visitor, method: 'POST' });
+    expect(closed.status).toBe(200);
+    expect(await ticketRow(t.id)).toMatchObject({ status: 'solved' });
   });
 
   it('relays a customer\'s email reply through an API key, reopening a solved ticket', async () => {
@@ -212,6 +223,48 @@ describe('tickets', () => {
     expect(byResolution.breaches.filter((b) => b.ticketId === t.id).map((b) => b.target)).toEqual(['resolution']);
   });
 
+  it('holds agents taking tickets to their skills and ticket capacity, and keeps others\' tickets for supervisors to move', async () => {
+    const eve = await createAgent(api.deps, ws, 'eve', { capacity: 1, skills: ['returns'], online: false });
+    const eveToken = await login(api.url, eve.email, eve.password);
+    await api.deps.db.query('UPDATE agent_profiles SET ticket_capacity = 1 WHERE user_id = $1', [eve.id]);
+    await api.deps.db.query(`INSERT INTO skills (workspace_id, name, label) VALUES ($1, 'legal', 'Legal')`, [ws.id]);
+    const legal = (await asAgent('supervisor', '/api/tickets', { body: { subject: 'A legal question', skill: 'legal' } })).body.ticket;
+    expect(legal.assigneeId).toBeNull(); // nobody online has the skill
+    const noSkill = await call(api.url, `/api/tickets/${legal.id}`, { token: eveToken, method: 'PATCH', body: { version: legal.version, assigneeId: eve.id } });
+    expect(noSkill.status).toBe(409);
+    expect(noSkill.body.error.message).toMatch(/for the "legal" skill, which you do not have/);
+    const r1 = (await asAgent('supervisor', '/api/tickets', { body: { subject: 'Return 1', skill: 'returns' } })).body.ticket;
+    const r2 = (await asAgent('supervisor', '/api/tickets', { body: { subject: 'Return 2', skill: 'returns' } })).body.ticket;
+    expect((await call(api.url, `/api/tickets/${r1.id}`, { token: eveToken, method: 'PATCH', body: { version: r1.version, assigneeId: eve.id } })).status).toBe(200);
+    const full = await call(api.url, `/api/tickets/${r2.id}`, { token: eveToken, method: 'PATCH', body: { version: r2.version, assigneeId: eve.id } });
+    expect(full.status).toBe(409);
+    expect(full.body.error.message).toMatch(/You already work 1 open ticket, your ticket capacity/);
+    // Someone else's ticket: not taken over, not unassigned, by an agent; a supervisor may.
+    const held = (await asAgent('dana', '/api/tickets', { body: { subject: 'Dana has it', skill: 'billing', assigneeId: id.dana } })).body.ticket;
+    const takeOver = await asAgent('agent', `/api/tickets/${held.id}`, { method: 'PATCH', body: { version: held.version, assigneeId: ws.users.agent.id } });
+    expect(takeOver.status).toBe(403);
+    expect(takeOver.body.error.message).toMatch(/dana has ticket #\d+; ask a supervisor to reassign it/);
+    expect((await asAgent('agent', `/api/tickets/${held.id}`, { method: 'PATCH', body: { version: held.version, assigneeId: null } })).status).toBe(403);
+    // Sending the current assignee again is no change, not a 403.
+    expect((await asAgent('agent', `/api/tickets/${held.id}`, { method: 'PATCH', body: { version: held.version, assigneeId: id.dana, tags: ['x'] } })).status).toBe(200);
+    const moved = await asAgent('supervisor', `/api/tickets/${held.id}`, { method: 'PATCH', body: { version: held.version + 1, assigneeId: eve.id } });
+    expect(moved.status).toBe(200);
+    expect(moved.body.ticket.assigneeId).toBe(eve.id);
+  });
+
+  it('refuses an empty or missing contact instead of creating nobody', async () => {
+    const empty = await call(api.url, '/api/tickets', { token: apiKey, body: { subject: 'x', contact: { externalId: '' } } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.message).toMatch(/contact.externalId is empty/);
+    const nobody = await call(api.url, '/api/tickets', { token: apiKey, body: { subject: 'x', contact: {} } });
+    expect(nobody.status).toBe(400);
+    expect(nobody.body.error.message).toMatch(/say who the contact is/);
+    // The same external id twice at once: one contact.
+    const both = await Promise.all([1, 2].map((n) => call(api.url, '/api/tickets', { token: apiKey, body: { subject: `crm ${n}`, contact: { externalId: 'crm-77', name: 'Quinn' } } })));
+    expect(both.map((b) => b.status)).toEqual([201, 201]);
+    expect(both[0]!.body.ticket.contactId).toBe(both[1]!.body.ticket.contactId);
+  });
+
   it('closes tickets solved four days ago', async () => {
     const t = (await asAgent('agent', '/api/tickets', { body: { subject: 'Thanks!' } })).body.ticket;
     await asAgent('agent', `/api/tickets/${t.id}`, { method: 'PATCH', body: { version: t.version, status: 'solved' } });
@@ -233,6 +286,8 @@ describe('handoff when nobody can take the conversation', () => {
     const conversationId = start.body.conversation.id as string;
     const asked = await call(api.url, `/api/conversations/${conversationId}/handoff`, { headers: visitor, body: {} });
     expect(asked.status).toBeLessThan(300);
+    // The customer sees the ticket's number and when to expect a reply — nothing of its staff side.
+    expect(asked.body.ticket).toEqual({ number: expect.any(Number), replyBy: expect.any(String) });
     const tickets = await api.deps.db.query<{ id: string; number: number; source: string; first_response_due_at: Date; status: string }>('SELECT id, number::int, source, first_response_due_at, status FROM tickets WHERE conversation_id = $1', [conversationId]);
     expect(tickets.rows).toEqual([expect.objectContaining({ source: 'off_hours', status: 'new' })]);
     const t = tickets.rows[0]!;

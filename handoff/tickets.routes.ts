@@ -10,7 +10,7 @@ import { agentChannel, announce, getConversation, publishLive } from '../convers
 import { assignAndAnnounce } from './assign.ts';
 import type { HandoffDeps } from './index.ts';
 import { loadSlaPolicies, saveSlaPolicies, SlaPoliciesBody, TICKET_PRIORITIES } from './sla.ts';
-import { addComment, checkRefs, createTicket, listTickets, ticketDetail, TICKET_STATUSES, TICKET_TYPES, updateTicket, type Ticket, type TicketActor } from './tickets.ts';
+import { addComment, checkRefs, createTicket, getTicket, listTickets, ticketDetail, TICKET_STATUSES, TICKET_TYPES, updateTicket, type Ticket, type TicketActor } from './tickets.ts';
 
 // "on-hold" as the issue and people write it, "on_hold" as stored: both accepted.
 const Status = z.preprocess((v) => (v === 'on-hold' ? 'on_hold' : v), z.enum(TICKET_STATUSES, { error: 'status is new, open, pending, on_hold, solved or closed' }));
@@ -29,7 +29,11 @@ const NewTicketBody = z
     skill: SkillName.nullable().optional(),
     assigneeId: z.uuid('assigneeId must be a UUID').nullable().optional(),
     contactId: z.uuid('contactId must be a UUID').optional(),
-    contact: z.object({ name: z.string().trim().max(200).optional(), email: z.email('contact.email is not an email address').optional(), externalId: z.string().max(200).optional() }).strict().optional(),
+    contact: z
+      .object({ name: z.string().trim().min(1).max(200).optional(), email: z.email('contact.email is not an email address').optional(), externalId: z.string().trim().min(1, 'contact.externalId is empty').max(200).optional() })
+      .strict()
+      .refine((c) => c.email || c.externalId || c.name, { error: 'say who the contact is: an email, an externalId or at least a name' })
+      .optional(),
     conversationId: z.uuid('conversationId must be a UUID').optional(),
     tags: Tags.optional(),
   })
@@ -145,13 +149,12 @@ export function ticketsRoutes(deps: HandoffDeps): Router {
     const who = authorize(res, 'conversations:work');
     const { ticketId } = parse(TicketParams, req.params, 'ticket id');
     const { version, ...patch } = parse(PatchBody, req.body, 'ticket change');
-    if (patch.assigneeId && !(who.type === 'user' && patch.assigneeId === who.userId) && !can(who, 'team:manage')) {
-      throw new AppError('forbidden', 'Only a supervisor or admin assigns a ticket to someone else; you can take it yourself (your own id).');
-    }
-    const before = await ticketDetail(deps.db, who.workspaceId, ticketId);
-    const ticket = await updateTicket(deps.db, who.workspaceId, ticketId, version, patch, actorOf(who));
-    if (ticket.assigneeId && ticket.assigneeId !== before?.ticket.assigneeId) await tellAssignee(ticket, 'assigned');
-    if (!ticket.assigneeId && before?.ticket.assigneeId) await assignAndAnnounce(deps, who.workspaceId); // back to the engine
+    const before = await getTicket(deps.db, who.workspaceId, ticketId);
+    const ticket = await updateTicket(deps.db, who.workspaceId, ticketId, version, patch, { ...actorOf(who), manage: can(who, 'team:manage') });
+    if (ticket.assigneeId && ticket.assigneeId !== before?.assigneeId) await tellAssignee(ticket, 'assigned');
+    // The one who had it hears it moved; an unassigned ticket goes back to the engine.
+    if (before?.assigneeId && before.assigneeId !== ticket.assigneeId) await publishLive(deps.events, deps.logger, agentChannel(before.assigneeId), { type: 'unassigned', ticketId, number: ticket.number });
+    if (!ticket.assigneeId && before?.assigneeId) await assignAndAnnounce(deps, who.workspaceId);
     res.json({ ticket });
   });
 
@@ -189,13 +192,20 @@ export function ticketsRoutes(deps: HandoffDeps): Router {
 }
 
 async function findOrCreateContact(tx: Parameters<typeof checkRefs>[0], workspaceId: string, c: { name?: string; email?: string; externalId?: string }): Promise<string> {
-  if (c.externalId || c.email) {
+  if (c.externalId) {
+    // The external id is unique per workspace: an upsert, so two requests at once end with one contact.
     const { rows } = await tx.query<{ id: string }>(
-      `SELECT id FROM contacts WHERE workspace_id = $1 AND (($2::text IS NOT NULL AND external_id = $2) OR ($3::text IS NOT NULL AND lower(email) = lower($3))) ORDER BY (external_id = $2) DESC NULLS LAST LIMIT 1`,
-      [workspaceId, c.externalId ?? null, c.email ?? null],
+      `INSERT INTO contacts (workspace_id, name, email, external_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (workspace_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET name = COALESCE(contacts.name, EXCLUDED.name), email = COALESCE(contacts.email, EXCLUDED.email)
+       RETURNING id`,
+      [workspaceId, c.name ?? null, c.email ?? null, c.externalId],
     );
+    return rows[0]!.id;
+  }
+  if (c.email) {
+    const { rows } = await tx.query<{ id: string }>('SELECT id FROM contacts WHERE workspace_id = $1 AND lower(email) = lower($2) ORDER BY created_at LIMIT 1', [workspaceId, c.email]);
     if (rows[0]) return rows[0].id;
   }
-  const { rows } = await tx.query<{ id: string }>('INSERT INTO contacts (workspace_id, name, email, external_id) VALUES ($1, $2, $3, $4) RETURNING id', [workspaceId, c.name ?? null, c.email ?? null, c.externalId ?? null]);
+  const { rows } = await tx.query<{ id: string }>('INSERT INTO contacts (workspace_id, name, email) VALUES ($1, $2, $3) RETURNING id', [workspaceId, c.name ?? null, c.email ?? null]);
   return rows[0]!.id;
 }

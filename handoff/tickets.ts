@@ -6,15 +6,13 @@ import type { Db, Queryable } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { insertMessage, type MessageRow } from '../conversations/index.ts';
 import { dueAfter, slaClock, TICKET_PRIORITIES, ticketPriorityOf, type TicketPriority } from './sla.ts';
+import { canTakeTicket } from './team.repo.ts';
 
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const TICKET_TYPES = ['question', 'incident', 'problem', 'task'] as const;
 export type TicketType = (typeof TICKET_TYPES)[number];
 export type TicketSource = 'conversation' | 'off_hours' | 'no_agent' | 'api';
-
-/** Statuses in which a ticket still needs someone (and counts against its assignee's ticket capacity when new/open). */
-export const ACTIVE_STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending', 'on_hold'];
 
 export type Ticket = {
   id: string;
@@ -55,6 +53,8 @@ const COLUMNS = `t.id, t.number::int AS number, t.subject, t.type, t.status, t.p
   t.first_responded_at AS "firstRespondedAt", t.first_response_breached_at AS "firstResponseBreachedAt",
   t.next_response_breached_at AS "nextResponseBreachedAt", t.resolution_breached_at AS "resolutionBreachedAt",
   t.assigned_at AS "assignedAt", t.solved_at AS "solvedAt", t.closed_at AS "closedAt", t.created_at AS "createdAt", t.updated_at AS "updatedAt"`;
+const COMMENT = `SELECT c.id, c.author_type AS "authorType", c.author_id AS "authorId", u.name AS "authorName", c.body, c.public, c.created_at AS "createdAt"
+  FROM ticket_comments c LEFT JOIN users u ON c.author_type = 'agent' AND u.id::text = c.author_id`;
 const FROM = `FROM tickets t LEFT JOIN users u ON u.id = t.assignee_id LEFT JOIN contacts ct ON ct.id = t.contact_id`;
 
 export async function getTicket(q: Queryable, workspaceId: string, id: string): Promise<Ticket | null> {
@@ -66,12 +66,7 @@ export async function ticketDetail(q: Queryable, workspaceId: string, id: string
   const ticket = await getTicket(q, workspaceId, id);
   if (!ticket) return null;
   const [comments, history] = await Promise.all([
-    q.query<TicketComment>(
-      `SELECT c.id, c.author_type AS "authorType", c.author_id AS "authorId", u.name AS "authorName", c.body, c.public, c.created_at AS "createdAt"
-         FROM ticket_comments c LEFT JOIN users u ON c.author_type = 'agent' AND u.id::text = c.author_id
-        WHERE c.ticket_id = $1 ORDER BY c.created_at, c.id`,
-      [id],
-    ),
+    q.query<TicketComment>(`${COMMENT} WHERE c.ticket_id = $1 ORDER BY c.created_at, c.id`, [id]),
     q.query<TicketEvent>(
       `SELECT id::int AS id, actor_type AS "actorType", actor_id AS "actorId", kind, changes, created_at AS "createdAt" FROM ticket_events WHERE ticket_id = $1 ORDER BY id`,
       [id],
@@ -100,7 +95,7 @@ export async function listTickets(q: Queryable, workspaceId: string, f: TicketFi
   return rows;
 }
 
-async function recordEvent(q: Queryable, ticketId: string, actor: TicketActor, kind: string, changes: Record<string, unknown> = {}): Promise<void> {
+export async function recordTicketEvent(q: Queryable, ticketId: string, actor: TicketActor, kind: string, changes: Record<string, unknown> = {}): Promise<void> {
   await q.query('INSERT INTO ticket_events (ticket_id, actor_type, actor_id, kind, changes) VALUES ($1, $2, $3, $4, $5)', [ticketId, actor.type, actor.id, kind, JSON.stringify(changes)]);
 }
 
@@ -174,7 +169,7 @@ export async function createTicket(q: Queryable, workspaceId: string, t: NewTick
       now,
     ]);
   }
-  await recordEvent(q, id, actor, 'created', { source: t.source, priority, skill: t.skill ?? null, assigneeId: assigned });
+  await recordTicketEvent(q, id, actor, 'created', { source: t.source, priority, skill: t.skill ?? null, assigneeId: assigned });
   return (await getTicket(q, workspaceId, id))!;
 }
 
@@ -183,12 +178,12 @@ export async function createTicket(q: Queryable, workspaceId: string, t: NewTick
  * it in sight with SLA targets. The conversation stays queued — the first agent online still gets it live, and the
  * ticket follows them. One open ticket per conversation: a second handoff reuses it.
  */
-export async function ticketForConversation(q: Queryable, workspaceId: string, conversationId: string, source: TicketSource, subject: string, summary: string | null): Promise<Ticket> {
+export async function ticketForConversation(q: Queryable, workspaceId: string, conversationId: string, source: TicketSource, subject: string, summary: string | null, now = new Date()): Promise<Ticket> {
   const existing = await q.query<{ id: string }>(`SELECT id FROM tickets WHERE conversation_id = $1 AND status <> 'closed' AND status <> 'solved' ORDER BY created_at DESC LIMIT 1`, [conversationId]);
   if (existing.rows[0]) return (await getTicket(q, workspaceId, existing.rows[0].id))!;
   const c = await q.query<{ contact_id: string; skill: string | null; priority: number }>('SELECT contact_id, skill, priority FROM conversations WHERE id = $1', [conversationId]);
   const conv = c.rows[0]!;
-  return createTicket(q, workspaceId, { subject, description: summary ?? undefined, priority: ticketPriorityOf(conv.priority), skill: conv.skill, contactId: conv.contact_id, conversationId, source }, { type: 'system', id: null });
+  return createTicket(q, workspaceId, { subject, description: summary ?? undefined, priority: ticketPriorityOf(conv.priority), skill: conv.skill, contactId: conv.contact_id, conversationId, source }, { type: 'system', id: null }, now);
 }
 
 export type TicketPatch = { subject?: string; type?: TicketType; status?: TicketStatus; priority?: TicketPriority; skill?: string | null; assigneeId?: string | null; tags?: string[] };
@@ -207,11 +202,40 @@ async function lockAtVersion(q: Queryable, workspaceId: string, id: string, vers
   return current;
 }
 
+/**
+ * New SLA targets after the priority or skill changed: first response and resolution counted again from the ticket's
+ * creation, for what is not met yet. (A running next-response clock keeps its due time: when it started is not kept.)
+ */
+export async function recomputeDue(tx: Queryable, id: string): Promise<void> {
+  const { rows } = await tx.query<{ workspace_id: string; priority: TicketPriority; skill: string | null; created_at: Date; first_responded_at: Date | null; solved_at: Date | null }>(
+    'SELECT workspace_id, priority, skill, created_at, first_responded_at, solved_at FROM tickets WHERE id = $1',
+    [id],
+  );
+  const t = rows[0]!;
+  const clock = await slaClock(tx, t.workspace_id, t.priority, t.skill);
+  await tx.query(
+    `UPDATE tickets SET first_response_due_at = CASE WHEN first_responded_at IS NULL THEN $2::timestamptz ELSE first_response_due_at END,
+            resolution_due_at = CASE WHEN solved_at IS NULL THEN $3::timestamptz ELSE resolution_due_at END WHERE id = $1`,
+    [id, dueAfter(clock, t.created_at, clock.policy.firstResponseMinutes), dueAfter(clock, t.created_at, clock.policy.resolutionMinutes)],
+  );
+}
+
 /** Field changes by an agent or the API (with the version the client last saw). */
-export async function updateTicket(db: Db, workspaceId: string, id: string, version: number, patch: TicketPatch, actor: TicketActor, now = new Date()): Promise<Ticket> {
+export async function updateTicket(db: Db, workspaceId: string, id: string, version: number, patch: TicketPatch, actor: TicketActor & { manage: boolean }, now = new Date()): Promise<Ticket> {
   return db.transaction(async (tx) => {
     const before = await lockAtVersion(tx, workspaceId, id, version);
     await checkRefs(tx, workspaceId, { skill: patch.skill, assigneeId: patch.assigneeId });
+    if (patch.assigneeId !== undefined && patch.assigneeId !== before.assigneeId && !actor.manage) {
+      // Agents take tickets for themselves, within their skills and ticket capacity (the engine's limits); moving a
+      // ticket someone else has, or giving one to someone else, is a supervisor's call.
+      const self = actor.type === 'user' ? actor.id : null;
+      if (before.assigneeId && before.assigneeId !== self) throw new AppError('forbidden', `${before.assigneeName ?? 'Another agent'} has ticket #${before.number}; ask a supervisor to reassign it.`);
+      if (patch.assigneeId && patch.assigneeId !== self) throw new AppError('forbidden', 'Only a supervisor or admin assigns a ticket to someone else; you can take it yourself (your own id).');
+      if (patch.assigneeId) {
+        const why = await canTakeTicket(tx, workspaceId, patch.assigneeId, { skill: patch.skill !== undefined ? patch.skill : before.skill });
+        if (why) throw new AppError('conflict', why);
+      }
+    }
     const changes: Record<string, [unknown, unknown]> = {};
     for (const key of ['subject', 'type', 'status', 'priority', 'skill', 'assigneeId'] as const) {
       if (patch[key] !== undefined && patch[key] !== before[key]) changes[key] = [before[key], patch[key]];
@@ -219,30 +243,23 @@ export async function updateTicket(db: Db, workspaceId: string, id: string, vers
     if (patch.tags && patch.tags.join('\u0000') !== before.tags.join('\u0000')) changes.tags = [before.tags, patch.tags];
     if (Object.keys(changes).length === 0) return before;
     const after = { ...before, ...patch } as Ticket;
-    // A new assignee opens a new ticket; an unassigned open ticket goes back to "new" for the engine.
+    // Assigning a new ticket opens it; an unassigned open ticket stays open and goes back to the engine.
     if (changes.assigneeId && after.assigneeId && after.status === 'new' && !changes.status) after.status = 'open';
     if (changes.status && after.status === 'new' && after.assigneeId) throw new AppError('invalid_request', 'An assigned ticket cannot be "new"; unassign it first, or set it to open.');
-    let { firstResponseDueAt, resolutionDueAt, nextResponseDueAt } = before;
-    if (changes.priority || changes.skill) {
-      // New targets from the ticket's start, for what is not met yet.
-      const clock = await slaClock(tx, workspaceId, after.priority, after.skill);
-      if (!before.firstRespondedAt) firstResponseDueAt = dueAfter(clock, before.createdAt, clock.policy.firstResponseMinutes);
-      if (!before.solvedAt) resolutionDueAt = dueAfter(clock, before.createdAt, clock.policy.resolutionMinutes);
-    }
     const solvedNow = after.status === 'solved' && before.status !== 'solved';
-    if (solvedNow || after.status === 'closed') nextResponseDueAt = null;
     await tx.query(
       `UPDATE tickets SET subject = $2, type = $3, status = $4, priority = $5, skill = $6, assignee_id = $7, tags = $8,
-              first_response_due_at = $9, resolution_due_at = $10, next_response_due_at = $11,
-              assigned_at = CASE WHEN $12 THEN $13::timestamptz ELSE assigned_at END,
-              solved_at = CASE WHEN $4 = 'solved' AND solved_at IS NULL THEN $13::timestamptz WHEN $4 IN ('new', 'open', 'pending', 'on_hold') THEN NULL ELSE solved_at END,
-              closed_at = CASE WHEN $4 = 'closed' THEN $13::timestamptz ELSE NULL END,
-              version = version + 1, updated_at = $13
+              next_response_due_at = CASE WHEN $11 THEN NULL ELSE next_response_due_at END,
+              assigned_at = CASE WHEN $9 THEN $10::timestamptz ELSE assigned_at END,
+              solved_at = CASE WHEN $4 = 'solved' AND solved_at IS NULL THEN $10::timestamptz WHEN $4 IN ('new', 'open', 'pending', 'on_hold') THEN NULL ELSE solved_at END,
+              closed_at = CASE WHEN $4 = 'closed' THEN $10::timestamptz ELSE NULL END,
+              version = version + 1, updated_at = $10
         WHERE id = $1`,
-      [id, after.subject, after.type, after.status, after.priority, after.skill, after.assigneeId, after.tags, firstResponseDueAt, resolutionDueAt, nextResponseDueAt, !!changes.assigneeId && !!after.assigneeId, now],
+      [id, after.subject, after.type, after.status, after.priority, after.skill, after.assigneeId, after.tags, !!changes.assigneeId && !!after.assigneeId, now, solvedNow || after.status === 'closed'],
     );
+    if (changes.priority || changes.skill) await recomputeDue(tx, id);
     if (after.status !== before.status && !changes.status) changes.status = [before.status, after.status];
-    await recordEvent(tx, id, actor, 'updated', changes);
+    await recordTicketEvent(tx, id, actor, 'updated', changes);
     return (await getTicket(tx, workspaceId, id))!;
   });
 }
@@ -267,61 +284,81 @@ export async function addComment(db: Db, workspaceId: string, id: string, c: Com
       now,
     ]);
     let message: MessageRow | null = null;
+    let changed = false;
     if (c.from === 'agent' && c.public) {
-      await tx.query(
-        `UPDATE tickets SET first_responded_at = COALESCE(first_responded_at, $2), next_response_due_at = NULL, next_response_breached_at = NULL,
-                status = CASE WHEN status = 'new' THEN 'open' ELSE status END, version = version + 1, updated_at = $2 WHERE id = $1`,
-        [id, now],
-      );
+      changed = await markResponded(tx, id, now);
       if (before.conversationId) {
-        message = (await insertMessage(tx, { workspaceId, conversationId: before.conversationId, sender: 'agent', senderId: actor.id ?? undefined, body: c.body })).message;
+        // Posted as the person who wrote it; an integration's reply (API key) has no person behind it.
+        const senderId = actor.type === 'user' ? (actor.id ?? undefined) : undefined;
+        message = (await insertMessage(tx, { workspaceId, conversationId: before.conversationId, sender: 'agent', senderId, body: c.body })).message;
       }
     } else if (c.from === 'customer') {
-      const clock = await slaClock(tx, workspaceId, before.priority, before.skill);
-      // The next-response clock runs once the team has answered the first time; before that the first response is due.
-      const nextDue = before.firstRespondedAt ? dueAfter(clock, now, clock.policy.nextResponseMinutes) : null;
-      await tx.query(
-        `UPDATE tickets SET next_response_due_at = COALESCE(next_response_due_at, $3),
-                status = CASE WHEN status IN ('pending', 'solved') THEN 'open' ELSE status END,
-                solved_at = CASE WHEN status = 'solved' THEN NULL ELSE solved_at END,
-                version = version + 1, updated_at = $2 WHERE id = $1`,
-        [id, now, nextDue],
-      );
-    } else {
-      await tx.query('UPDATE tickets SET version = version + 1, updated_at = $2 WHERE id = $1', [id, now]);
+      changed = (await markCustomerReply(tx, workspaceId, before, now)) !== false;
     }
+    // Every comment is a change other editors must see: their next update with the old version is a 409.
+    if (!changed) await tx.query('UPDATE tickets SET version = version + 1, updated_at = $2 WHERE id = $1', [id, now]);
     const ticket = (await getTicket(tx, workspaceId, id))!;
-    await recordEvent(tx, id, actor, c.public ? 'replied' : 'commented', {
+    await recordTicketEvent(tx, id, actor, c.public ? 'replied' : 'commented', {
       from: c.from,
       ...(ticket.status !== before.status ? { status: [before.status, ticket.status] } : {}),
     });
-    const comment = (await ticketDetail(tx, workspaceId, id))!.comments.find((x) => x.id === ins.rows[0]!.id)!;
+    const { rows: comments } = await tx.query<TicketComment>(`${COMMENT} WHERE c.id = $1`, [ins.rows[0]!.id]);
+    const comment = comments[0]!;
     return { ticket, comment, message };
   });
 }
 
 /**
- * What happens in a conversation counts on its open ticket: an agent's public reply there is the ticket's response; a
- * customer's message starts the next-response clock. Runs in the caller's transaction.
+ * An agent's public reply (on the ticket or in its conversation) meets the first response and stops the
+ * next-response clock; a new ticket becomes open. Changes nothing — and bumps no version — when there is nothing to
+ * meet. Returns whether the ticket changed.
+ */
+async function markResponded(tx: Queryable, id: string, now: Date): Promise<boolean> {
+  const { rows } = await tx.query(
+    `UPDATE tickets SET first_responded_at = COALESCE(first_responded_at, $2), next_response_due_at = NULL, next_response_breached_at = NULL,
+            status = CASE WHEN status = 'new' THEN 'open' ELSE status END, version = version + 1, updated_at = $2
+      WHERE id = $1 AND (first_responded_at IS NULL OR next_response_due_at IS NOT NULL OR status = 'new') RETURNING id`,
+    [id, now],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * The customer wrote again: a pending or solved ticket reopens, and once the team has answered the first time the
+ * next-response clock starts (before that, the first response is still due). Returns the status change, if any.
+ */
+async function markCustomerReply(tx: Queryable, workspaceId: string, t: Pick<Ticket, 'id' | 'priority' | 'skill' | 'status' | 'firstRespondedAt'>, now: Date): Promise<[TicketStatus, TicketStatus] | null | false> {
+  const clock = await slaClock(tx, workspaceId, t.priority, t.skill);
+  const nextDue = t.firstRespondedAt ? dueAfter(clock, now, clock.policy.nextResponseMinutes) : null;
+  const { rows } = await tx.query<{ status: TicketStatus }>(
+    `UPDATE tickets SET next_response_due_at = COALESCE(next_response_due_at, $3),
+            status = CASE WHEN status IN ('pending', 'solved') THEN 'open' ELSE status END,
+            solved_at = CASE WHEN status = 'solved' THEN NULL ELSE solved_at END,
+            version = version + 1, updated_at = $2
+      WHERE id = $1 AND (status IN ('pending', 'solved') OR (next_response_due_at IS NULL AND $3::timestamptz IS NOT NULL)) RETURNING status`,
+    [t.id, now, nextDue],
+  );
+  if (!rows[0]) return false;
+  return rows[0].status !== t.status ? [t.status, rows[0].status] : null;
+}
+
+/**
+ * What happens in a conversation counts on its open ticket: an agent's public reply there is the ticket's response;
+ * a customer's message reopens it or starts the next-response clock. Runs in the caller's transaction; writes the
+ * ticket's history when something changed.
  */
 export async function noteConversationActivity(tx: Queryable, workspaceId: string, conversationId: string, from: 'agent' | 'customer', now = new Date()): Promise<void> {
-  const { rows } = await tx.query<{ id: string; priority: TicketPriority; skill: string | null; first_responded_at: Date | null }>(
-    `SELECT id, priority, skill, first_responded_at FROM tickets WHERE conversation_id = $1 AND workspace_id = $2 AND status IN ('new', 'open', 'pending', 'on_hold', 'solved') FOR UPDATE`,
+  const { rows } = await tx.query<{ id: string }>(
+    `SELECT id FROM tickets WHERE conversation_id = $1 AND workspace_id = $2 AND status IN ('new', 'open', 'pending', 'on_hold', 'solved') FOR UPDATE`,
     [conversationId, workspaceId],
   );
-  for (const t of rows) {
+  for (const { id } of rows) {
+    const t = (await getTicket(tx, workspaceId, id))!;
     if (from === 'agent') {
-      await tx.query(
-        `UPDATE tickets SET first_responded_at = COALESCE(first_responded_at, $2), next_response_due_at = NULL, next_response_breached_at = NULL, version = version + 1, updated_at = $2 WHERE id = $1`,
-        [t.id, now],
-      );
-    } else if (t.first_responded_at) {
-      const clock = await slaClock(tx, workspaceId, t.priority, t.skill);
-      await tx.query(
-        `UPDATE tickets SET next_response_due_at = COALESCE(next_response_due_at, $3), status = CASE WHEN status IN ('pending', 'solved') THEN 'open' ELSE status END,
-                solved_at = CASE WHEN status = 'solved' THEN NULL ELSE solved_at END, version = version + 1, updated_at = $2 WHERE id = $1`,
-        [t.id, now, dueAfter(clock, now, clock.policy.nextResponseMinutes)],
-      );
+      if (await markResponded(tx, id, now)) await recordTicketEvent(tx, id, { type: 'system', id: null }, 'replied', { from: 'agent', via: 'conversation', ...(t.status === 'new' ? { status: ['new', 'open'] } : {}) });
+    } else {
+      const change = await markCustomerReply(tx, workspaceId, t, now);
+      if (change !== false) await recordTicketEvent(tx, id, { type: 'customer', id: null }, 'replied', { from: 'customer', via: 'conversation', ...(change ? { status: change } : {}) });
     }
   }
 }
@@ -334,7 +371,7 @@ export async function solveConversationTickets(tx: Queryable, workspaceId: strin
       WHERE t.id = old.id RETURNING t.id, old.status`,
     [conversationId, workspaceId, now],
   );
-  for (const r of rows) await recordEvent(tx, r.id, actor, 'updated', { status: [r.status, 'solved'], reason: 'conversation resolved' });
+  for (const r of rows) await recordTicketEvent(tx, r.id, actor, 'updated', { status: [r.status, 'solved'], reason: 'conversation resolved' });
 }
 
 /** The conversation went to an agent: its waiting ticket goes with it. */
@@ -344,7 +381,7 @@ export async function followConversation(tx: Queryable, conversationId: string, 
       WHERE conversation_id = $1 AND assignee_id IS NULL AND status IN ('new', 'open') RETURNING id`,
     [conversationId, agentId, now],
   );
-  for (const r of rows) await recordEvent(tx, r.id, { type: 'system', id: null }, 'assigned', { assigneeId: [null, agentId], reason: 'the conversation was assigned' });
+  for (const r of rows) await recordTicketEvent(tx, r.id, { type: 'system', id: null }, 'assigned', { assigneeId: [null, agentId], reason: 'the conversation was assigned' });
 }
 
 /** The conversation was transferred: its open ticket follows — to the new agent, or unassigned into the skill's queue. */
@@ -358,8 +395,8 @@ export async function moveConversationTickets(tx: Queryable, conversationId: str
     [conversationId, to.agentId, to.skill, now],
   );
   for (const r of rows) {
-    await recordEvent(tx, r.id, actor, 'updated', { assigneeId: [r.assignee, to.agentId], ...(to.skill ? { skill: [r.skill, to.skill] } : {}), reason: 'conversation transferred' });
+    if (to.skill && to.skill !== r.skill) await recomputeDue(tx, r.id);
+    await recordTicketEvent(tx, r.id, actor, 'updated', { assigneeId: [r.assignee, to.agentId], ...(to.skill ? { skill: [r.skill, to.skill] } : {}), reason: 'conversation transferred' });
   }
 }
 
-export { recordEvent as recordTicketEvent };

@@ -138,4 +138,15 @@ describe('transfer and resolve', () => {
     expect(next.status).toBe(204);
     expect(await state(extra)).toMatchObject({ status: 'queued', assignee_id: null });
   });
+
+  it('never lets concurrent claims take an agent past capacity, even before they have a profile', async () => {
+    // The workspace's plain agent has no profile row yet: capacity is the default, 3.
+    const five = await Promise.all(Array.from({ length: 5 }, () => waiting('billing')));
+    await api.deps.db.query('INSERT INTO agent_skills (user_id, skill_id) SELECT $1, id FROM skills WHERE workspace_id = $2 AND name = $3', [ws.users.agent.id, ws.id, 'billing']);
+    token.plain = await login(api.url, ws.users.agent.email, ws.users.agent.password);
+    const claims = await Promise.all(five.map((c) => post('plain', `/api/agent/conversations/${c}/claim`)));
+    expect(claims.map((r) => r.status).sort()).toEqual([200, 200, 200, 409, 409]);
+    const load = await api.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM conversations WHERE assignee_id = $1 AND status = 'assigned'`, [ws.users.agent.id]);
+    expect(load.rows[0]!.n).toBe(3);
+  });
 });

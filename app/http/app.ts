@@ -9,6 +9,7 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { reportsRoutes } from '../../analytics/index.ts';
 import { suggestionRoutes } from '../../bot/index.ts';
 import { conversationsRoutes } from '../../conversations/index.ts';
+import { qaRoutes } from '../../evals/index.ts';
 import { withLogContext } from '../../core/logger.ts';
 import { agentLiveRoutes, handoffRoutes, teamRoutes, ticketsRoutes } from '../../handoff/index.ts';
 import { kbRoutes } from '../../kb/index.ts';
@@ -69,6 +70,7 @@ export function buildApp(deps: Deps): Express {
   api.use(agentLiveRoutes(deps));
   api.use(suggestionRoutes(deps));
   api.use(reportsRoutes(deps));
+  api.use(qaRoutes(deps.qaDeps));
   app.use('/api', api);
 
   app.get('/', (_req, res) => {

@@ -16,14 +16,15 @@ const FAMILIES: Family[] = [
   { name: 'audit log', method: 'GET', path: () => '/api/admin/audit-log' },
   { name: 'settings', method: 'GET', path: () => '/api/admin/settings' },
   { name: 'reports', method: 'GET', path: () => '/api/reports/csat' },
+  { name: 'qa review', method: 'GET', path: () => '/api/qa/evaluations' },
 ];
 
 const ALLOWED: Record<Role, string[]> = {
-  admin: ['kb read', 'kb write', 'agent queue', 'any transcript', 'users', 'api keys', 'audit log', 'settings', 'reports'],
-  supervisor: ['kb read', 'agent queue', 'any transcript', 'reports'],
+  admin: ['kb read', 'kb write', 'agent queue', 'any transcript', 'users', 'api keys', 'audit log', 'settings', 'reports', 'qa review'],
+  supervisor: ['kb read', 'agent queue', 'any transcript', 'reports', 'qa review'],
   agent: ['kb read', 'agent queue'],
   kb_manager: ['kb read', 'kb write'],
-  qa_lead: ['kb read', 'any transcript', 'reports'],
+  qa_lead: ['kb read', 'any transcript', 'reports', 'qa review'],
 };
 
 let api: TestApi;
