@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../core/logger.ts';
 import { startOutboxRelay, type OutboxRelay } from '../core/outbox.ts';
 import { migrate } from '../db/migrate.ts';
 import { assignAndAnnounce, HANDOFF_QUEUE, noteConversationActivity, solveConversationTickets, SLA_SWEEP_JOB, sweepTickets, type HandoffResult, type SweepResult } from '../handoff/index.ts';
-import type { CustomerMessage, HandoffRequest, MessageRow } from '../conversations/index.ts';
+import { getConversation, type CustomerMessage, type HandoffRequest, type MessageRow } from '../conversations/index.ts';
 import { createMemoryEventBus, createRedisEventBus, type EventBus } from '../core/events.ts';
 import { DEFAULT_FETCH_POLICY, IMPORT_QUEUE, INGEST_QUEUE, processImport, processIngest, type FetchPolicy, type IngestionDeps } from '../ingestion/index.ts';
 import {
@@ -121,9 +121,12 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
   const qaDeps: QaDeps = { db, embedders, logger, judge };
   await upgradeLegacyEmbeddings(ingestionDeps).catch((err: unknown) => logger.warn({ err }, 'could not start re-indexing older embeddings'));
   let workersStarted = false;
+  /** After a handoff: an agent with room takes it now. Returns the conversation as it is after that. */
   const assignAfterHandoff = async (workspaceId: string, conversationId: string) => {
     const { rows } = await db.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1', [conversationId]);
-    if (rows[0]?.status === 'queued') await assignAndAnnounce({ db, events, logger, presenceTimeoutS: config.PRESENCE_TIMEOUT_S }, workspaceId);
+    if (rows[0]?.status !== 'queued') return null;
+    await assignAndAnnounce({ db, events, logger, presenceTimeoutS: config.PRESENCE_TIMEOUT_S }, workspaceId);
+    return getConversation(db, workspaceId, conversationId);
   };
 
   return {
@@ -167,8 +170,9 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     },
     async requestHuman(r) {
       const result = await handToPeople(botDeps, r);
-      await assignAfterHandoff(r.workspaceId, r.conversationId);
-      return result;
+      // The answer says where the conversation is now: assigned already, when an agent had room.
+      const after = await assignAfterHandoff(r.workspaceId, r.conversationId);
+      return after ? { ...result, conversation: after } : result;
     },
     async afterResolved(r) {
       await db.transaction((tx) => solveConversationTickets(tx, r.workspaceId, r.conversationId, { type: 'customer', id: null }));

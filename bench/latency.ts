@@ -12,20 +12,9 @@ import { localEmbed, replaceChunks, searchKb, sentences, tokenCount, type NewChu
 import { DATASETS_DIR, loadSet, percentile, readJsonl, RETRIEVAL_SETS, type KbRow } from './datasets.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { seededRandom } from '../core/random.ts';
 
 type Log = (s: string) => void;
-
-// Deterministic PRNG (mulberry32) so every run builds the same corpus.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function corpusSentences(): string[] {
   const out: string[] = [];
@@ -64,7 +53,7 @@ export async function benchLatency(opts: { databaseUrl?: string; redisUrl?: stri
       const { rows } = await deps.db.query<{ id: string }>(`INSERT INTO workspaces (slug, name) VALUES ($1, $1) RETURNING id`, [`bench-lat-${randomUUID().slice(0, 8)}`]);
       const workspaceId = rows[0]!.id;
       const coll = await deps.db.query<{ id: string }>(`INSERT INTO kb_collections (workspace_id, name) VALUES ($1, 'Bench') RETURNING id`, [workspaceId]);
-      const random = rng(size);
+      const random = seededRandom(size); // the same corpus every run
       const started = performance.now();
       const PER_DOC = 500;
       for (let d = 0; d * PER_DOC < size; d++) {

@@ -55,7 +55,10 @@ async function eligibleAgents(tx: Queryable, workspaceId: string, w: Work, opts:
  */
 async function takeAgent(tx: Queryable, workspaceId: string, w: Work, opts: AssignOptions): Promise<string | null> {
   for (const agent of await eligibleAgents(tx, workspaceId, w, opts)) {
-    await tx.query('SELECT 1 FROM agent_profiles WHERE user_id = $1 FOR UPDATE', [agent.userId]);
+    // SKIP LOCKED: an agent another copy is giving something to right now is passed over, never waited for — waiting
+    // while holding the lock of an agent found full is how two assigners deadlocked (bench/README.md, handoff).
+    const locked = await tx.query('SELECT 1 FROM agent_profiles WHERE user_id = $1 FOR UPDATE SKIP LOCKED', [agent.userId]);
+    if (!locked.rows[0]) continue;
     const { rows } = await tx.query<{ load: number }>(`SELECT ${LOAD[w.kind].load('$1')} AS load`, [agent.userId]);
     if (rows[0]!.load >= agent.capacity) continue;
     await tx.query('UPDATE agent_profiles SET last_assigned_at = clock_timestamp() WHERE user_id = $1', [agent.userId]);

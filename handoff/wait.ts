@@ -34,18 +34,22 @@ export async function queueStandings(q: Queryable, workspaceId: string, opts: { 
        SELECT p.user_id, p.capacity,
               ${loadSql('p.user_id')} AS load
          FROM agent_profiles p JOIN users u ON u.id = p.user_id AND u.disabled_at IS NULL
-        WHERE p.workspace_id = $1 AND ${onlineSql('p', '$2')})
-     SELECT w.id AS "conversationId", w.skill, w.position,
-            (SELECT count(*)::int FROM online o WHERE w.skill IS NULL OR EXISTS (
-               SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = o.user_id AND s.workspace_id = $1 AND s.name = w.skill)) AS "agentsOnline",
-            (SELECT COALESCE(sum(GREATEST(o.capacity - o.load, 0)), 0)::int FROM online o WHERE w.skill IS NULL OR EXISTS (
-               SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = o.user_id AND s.workspace_id = $1 AND s.name = w.skill)) AS "freeSlots",
-            (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.resolved_at - r.assigned_at))
-               FROM (SELECT resolved_at, assigned_at FROM conversations r
-                      WHERE r.workspace_id = $1 AND r.skill IS NOT DISTINCT FROM w.skill AND r.resolved_at IS NOT NULL AND r.assigned_at IS NOT NULL
-                        AND r.resolved_at > now() - interval '30 days' AND r.resolved_at > r.assigned_at
-                      ORDER BY r.resolved_at DESC LIMIT 50) r) AS "handleSeconds"
-       FROM waiting w
+        WHERE p.workspace_id = $1 AND ${onlineSql('p', '$2')}),
+     -- Per skill once, not per waiting conversation: agents online, their free slots, the median handling time.
+     per_skill AS (
+       SELECT k.skill,
+              (SELECT count(*)::int FROM online o WHERE k.skill IS NULL OR EXISTS (
+                 SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = o.user_id AND s.workspace_id = $1 AND s.name = k.skill)) AS "agentsOnline",
+              (SELECT COALESCE(sum(GREATEST(o.capacity - o.load, 0)), 0)::int FROM online o WHERE k.skill IS NULL OR EXISTS (
+                 SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = o.user_id AND s.workspace_id = $1 AND s.name = k.skill)) AS "freeSlots",
+              (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.resolved_at - r.assigned_at))
+                 FROM (SELECT resolved_at, assigned_at FROM conversations r
+                        WHERE r.workspace_id = $1 AND r.skill IS NOT DISTINCT FROM k.skill AND r.resolved_at IS NOT NULL AND r.assigned_at IS NOT NULL
+                          AND r.resolved_at > now() - interval '30 days' AND r.resolved_at > r.assigned_at
+                        ORDER BY r.resolved_at DESC LIMIT 50) r) AS "handleSeconds"
+         FROM (SELECT DISTINCT skill FROM waiting WHERE $3::uuid IS NULL OR id = $3) k)
+     SELECT w.id AS "conversationId", w.skill, w.position, k."agentsOnline", k."freeSlots", k."handleSeconds"
+       FROM waiting w JOIN per_skill k ON k.skill IS NOT DISTINCT FROM w.skill
       WHERE $3::uuid IS NULL OR w.id = $3
       ORDER BY w.skill NULLS FIRST, w.position`,
     [workspaceId, opts.presenceTimeoutS, opts.conversationId ?? null],
