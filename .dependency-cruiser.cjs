@@ -25,6 +25,10 @@ module.exports = {
     only('bot', ['kb', 'conversations', 'handoff']),
     only('evals', ['bot', 'kb', 'ingestion', 'conversations', 'handoff']),
     only('analytics', []),
+    // web/ runs in the browser and talks to the API over HTTP only: at most a type from a module's *.schemas.ts.
+    { name: 'web-is-client-only', comment: 'web/ imports no server code (only `import type` from */*.schemas.ts)', severity: 'error', from: { path: '^web/' }, to: { path: `^(app|core|db|test|bench|${modules.join('|')})/`, pathNot: '\\.schemas\\.ts$' } },
+    { name: 'web-schemas-types-only', comment: 'web/ may import only types from *.schemas.ts', severity: 'error', from: { path: '^web/' }, to: { path: '\\.schemas\\.ts$', dependencyTypesNot: ['type-only'] } },
+    { name: 'nothing-imports-web', comment: 'the server never imports the front end (it serves web/dist as files)', severity: 'error', from: { path: `^(app|core|db|bench|${modules.join('|')})/` }, to: { path: '^web/' } },
     {
       name: 'modules-through-index',
       comment: 'across modules, import only the other module\'s index.ts',

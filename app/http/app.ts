@@ -1,8 +1,12 @@
 // The Express application: security headers, request ids, logging, body limits, authentication, the API routes of
-// every module, health, readiness and metrics, and the JSON error envelope.
+// every module, health, readiness and metrics, the built front end (web/dist: widget, demo page, console) with CORS
+// for the widget's customer routes, and the JSON error envelope.
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
@@ -18,7 +22,11 @@ import type { Deps } from '../deps.ts';
 import { adminRoutes, authRoutes } from './admin.routes.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 
-export function buildApp(deps: Deps): Express {
+/** Where `npm run build:web` writes the front end. */
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export function buildApp(deps: Deps, opts: { webDist?: string } = {}): Express {
+  const webDist = opts.webDist ?? WEB_DIST;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
@@ -33,7 +41,10 @@ export function buildApp(deps: Deps): Express {
     registers: [registry],
   });
 
-  app.use(helmet());
+  // Pages served over plain HTTP (npm start opened from another machine) must not have their scripts upgraded to an
+  // https:// that is not there: upgrade-insecure-requests only where the server is reached over TLS, as for cookies.
+  const overTls = deps.config.COOKIE_SECURE ?? deps.config.NODE_ENV === 'production';
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: overTls ? [] : null } } }));
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');
     const requestId = incoming && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
@@ -71,16 +82,45 @@ export function buildApp(deps: Deps): Express {
   api.use(suggestionRoutes(deps));
   api.use(reportsRoutes(deps));
   api.use(qaRoutes(deps.qaDeps));
+  app.use('/api/conversations', visitorCors);
   app.use('/api', api);
 
+  // The front end. Without a build, `/` says how to make one instead of a 404.
   app.get('/', (_req, res) => {
+    if (existsSync(path.join(webDist, 'console', 'index.html'))) return res.redirect(302, '/console/');
     res.type('html').send(`<!doctype html><html lang="en"><meta charset="utf-8"><title>Kefu</title>
 <body style="font-family:system-ui;max-width:40rem;margin:3rem auto;line-height:1.5">
-<h1>Kefu is running</h1><p>The API is at <code>/api</code>; health at <a href="/readyz">/readyz</a>. The console and the chat widget arrive with the web front end.</p>
+<h1>Kefu is running</h1><p>The API is at <code>/api</code>; health at <a href="/readyz">/readyz</a>.</p>
+<p>The web front end (console, chat widget, demo page) is not built: run <code>npm run build:web</code> (or <code>npm start</code>, which builds it first), then reload.</p>
 <p>Demo sign-ins were printed when the server first started, and saved in <code>${deps.config.DATA_DIR}/demo-logins.txt</code>.</p></body></html>`);
   });
+  app.use(express.static(webDist, { setHeaders: staticHeaders(webDist) }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;
 }
+
+// The widget runs on customers' own sites, so the customer routes (/api/conversations…) answer any origin. They
+// authenticate with the visitor token header, never a cookie: no Access-Control-Allow-Credentials, so a browser
+// sends no cookie cross-origin (a credentialed request fails the preflight) and a staff session never rides along.
+const visitorCors: RequestHandler = (req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'x-request-id');
+  if (req.method !== 'OPTIONS') return next();
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+  res.setHeader('Access-Control-Allow-Headers', 'accept, authorization, content-type, last-event-id, x-visitor-token');
+  res.setHeader('Access-Control-Max-Age', '600');
+  res.status(204).end();
+};
+
+// Hashed assets never change; widget.js keeps its URL across releases (sites embed it), so it is cached briefly,
+// and other sites may load it (helmet's Cross-Origin-Resource-Policy would otherwise block it); pages revalidate.
+const staticHeaders = (webDist: string) => (res: Response, file: string): void => {
+  const relative = path.relative(webDist, file).split(path.sep).join('/');
+  if (relative.startsWith('assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+  else if (relative === 'widget.js') {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  } else res.setHeader('Cache-Control', 'no-cache');
+};

@@ -1,0 +1,5 @@
+// Vite's `?inline` imports: the file's processed CSS as a string (the widget puts it in its shadow root).
+declare module '*.css?inline' {
+  const css: string;
+  export default css;
+}
