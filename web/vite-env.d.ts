@@ -3,3 +3,6 @@ declare module '*.css?inline' {
   const css: string;
   export default css;
 }
+
+// Plain CSS imports in the console's pages: Vite bundles them into the page's stylesheet.
+declare module '*.css';

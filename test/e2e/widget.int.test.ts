@@ -159,11 +159,12 @@ describe.skipIf(skip)('the customer widget in chromium', () => {
   const agent = { id: '', token: '' };
   let agentEvents: Awaited<ReturnType<typeof openEventStream>>;
 
-  it('serves the console page (a placeholder until the console is built)', async () => {
+  it('serves the console\'s sign-in page at /', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const consolePage = await context.newPage();
     await consolePage.goto(`${api.url}/`); // redirects to /console/
-    await consolePage.getByRole('heading', { name: 'Kefu console — sign in' }).waitFor();
+    await consolePage.getByRole('heading', { name: 'Kefu console' }).waitFor();
+    await consolePage.getByLabel('Email').waitFor();
     expect(new URL(consolePage.url()).pathname).toBe('/console/');
     await screenshot(consolePage, '00-console');
     await context.close();
