@@ -13,6 +13,7 @@ import { loadSql, onlineSql, ticketLoadSql } from './team.repo.ts';
 import { followConversation, getTicket, recordTicketEvent, type Ticket } from './tickets.ts';
 import { queueOrderSql } from './routing.ts';
 import { TICKET_PRIORITIES } from './sla.ts';
+import { sayTo } from './texts.ts';
 
 export type AssignOptions = { presenceTimeoutS: number; preferPreviousAgent?: boolean };
 
@@ -80,7 +81,7 @@ export async function assignNext(db: Db, workspaceId: string, opts: AssignOption
       if (!agentId) continue;
       const conversation = await applyEvent(tx, workspaceId, c.id, { type: 'agent_assigned', agentId });
       await followConversation(tx, c.id, agentId);
-      const { message } = await insertMessage(tx, { workspaceId, conversationId: c.id, sender: 'system', body: 'An agent has joined the conversation.' });
+      const { message } = await insertMessage(tx, { workspaceId, conversationId: c.id, sender: 'system', body: await sayTo(tx, c.id, 'joined') });
       return { conversation, message };
     }
     return null;

@@ -10,6 +10,7 @@ import type { HandoffDeps } from './index.ts';
 import { assignAndAnnounce } from './assign.ts';
 import { botTurns, contactProfile } from './profile.ts';
 import { claimConversation, claimNext, handBack, listQueue, myConversations, requestHandoff } from './queue.ts';
+import { conversationLanguage, systemText } from './texts.ts';
 import { noteConversationActivity } from './tickets.ts';
 import { resolveByAgent, transfer } from './transfer.ts';
 import { publishStandings, queueStandings } from './wait.ts';
@@ -94,7 +95,8 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     const current = await getConversation(deps.db, who.workspaceId, conversationId);
     if (!current) throw notFound('conversation', conversationId);
     if (current.status !== 'resolved') throw new AppError('invalid_transition', `Only a resolved conversation can be reopened; this one is ${current.status}.`);
-    const reopened = await requestHandoff(deps.db, { workspaceId: who.workspaceId, conversationId, reason: 'policy', message: () => 'This conversation was reopened; an agent will reply here.', presenceTimeoutS: deps.presenceTimeoutS });
+    const language = await conversationLanguage(deps.db, conversationId);
+    const reopened = await requestHandoff(deps.db, { workspaceId: who.workspaceId, conversationId, reason: 'policy', message: () => systemText('reopened', language), presenceTimeoutS: deps.presenceTimeoutS });
     if (reopened.message) await tell(conversationId, { message: reopened.message });
     await reassign(who.workspaceId);
     res.json({ conversation: await getConversation(deps.db, who.workspaceId, conversationId) });

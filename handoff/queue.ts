@@ -10,6 +10,7 @@ import { followConversation, ticketForConversation, type Ticket } from './ticket
 import { queueStandings } from './wait.ts';
 import { AppError } from '../core/errors.ts';
 import { applyEvent, getConversation, insertMessage, type ConversationRow, type HandoffReason, type MessageRow } from '../conversations/index.ts';
+import { sayTo } from './texts.ts';
 
 export type QueueEntry = {
   conversationId: string;
@@ -157,7 +158,7 @@ export async function claimConversation(db: Db, c: { workspaceId: string; conver
     await mayTake(tx, c.workspaceId, c.agentId, c.conversationId);
     const conversation = await applyEvent(tx, c.workspaceId, c.conversationId, { type: 'agent_assigned', agentId: c.agentId });
     await followConversation(tx, c.conversationId, c.agentId);
-    const { message } = await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: c.conversationId, sender: 'system', body: 'An agent has joined the conversation.' });
+    const { message } = await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: c.conversationId, sender: 'system', body: await sayTo(tx, c.conversationId, 'joined') });
     return { conversation, message };
   });
 }
@@ -180,7 +181,7 @@ export async function handBack(db: Db, c: { workspaceId: string; conversationId:
       throw new AppError('forbidden', current.status === 'assigned' ? 'Another agent has this conversation; only they or a supervisor can hand it back to the bot.' : 'Take the conversation first; only its agent or a supervisor can hand it back to the bot.');
     }
     const conversation = await applyEvent(tx, c.workspaceId, c.conversationId, { type: 'handed_back' });
-    const { message } = await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: c.conversationId, sender: 'system', senderId: c.byUserId, body: 'You are chatting with our assistant again. Ask for a person at any time.' });
+    const { message } = await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: c.conversationId, sender: 'system', senderId: c.byUserId, body: await sayTo(tx, c.conversationId, 'handedBack') });
     return { conversation, message };
   });
 }
@@ -199,7 +200,7 @@ export async function claimNext(db: Db, c: { workspaceId: string; agentId: strin
     await mayTake(tx, c.workspaceId, c.agentId, rows[0].id);
     const conversation = await applyEvent(tx, c.workspaceId, rows[0].id, { type: 'agent_assigned', agentId: c.agentId });
     await followConversation(tx, rows[0].id, c.agentId);
-    const { message } = await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: rows[0].id, sender: 'system', body: 'An agent has joined the conversation.' });
+    const { message } = await insertMessage(tx, { workspaceId: c.workspaceId, conversationId: rows[0].id, sender: 'system', body: await sayTo(tx, rows[0].id, 'joined') });
     return { conversation, message };
   });
 }

@@ -6,6 +6,7 @@ import { AppError } from '../core/errors.ts';
 import { applyEvent, getConversation, insertMessage, type ConversationRow, type MessageRow } from '../conversations/index.ts';
 import { loadSql, onlineSql } from './team.repo.ts';
 import { moveConversationTickets, solveConversationTickets } from './tickets.ts';
+import { sayTo } from './texts.ts';
 
 export type Actor = { userId: string; supervisor: boolean };
 export type Changed = { conversation: ConversationRow; messages: MessageRow[] };
@@ -25,7 +26,7 @@ export async function resolveByAgent(db: Db, workspaceId: string, conversationId
     await lockOwn(tx, workspaceId, conversationId, who, 'resolved');
     const conversation = await applyEvent(tx, workspaceId, conversationId, { type: 'resolved' });
     await solveConversationTickets(tx, workspaceId, conversationId, { type: 'user', id: who.userId });
-    const { message } = await insertMessage(tx, { workspaceId, conversationId, sender: 'system', senderId: who.userId, body: 'This conversation was marked as resolved. Write again at any time if you need more help.' });
+    const { message } = await insertMessage(tx, { workspaceId, conversationId, sender: 'system', senderId: who.userId, body: await sayTo(tx, conversationId, 'resolved') });
     return { conversation, messages: [message] };
   });
 }
@@ -73,7 +74,7 @@ export async function transfer(
     await moveConversationTickets(tx, conversationId, { skill: to.skill ?? null, agentId: to.agentId ?? null }, { type: 'user', id: who.userId });
     if (to.note || to.skill || to.agentId) await note(`Transferred${to.agentId ? ' to an agent' : ''}${to.skill ? ` to ${to.skill}` : ''}${to.note ? `: ${to.note}` : ''}`);
     messages.push(
-      (await insertMessage(tx, { workspaceId, conversationId, sender: 'system', senderId: who.userId, body: to.agentId ? 'Another agent has taken over the conversation.' : 'You are being transferred to the right team; an agent will reply here.' })).message,
+      (await insertMessage(tx, { workspaceId, conversationId, sender: 'system', senderId: who.userId, body: await sayTo(tx, conversationId, to.agentId ? 'takenOver' : 'transferred') })).message,
     );
     return { conversation, messages };
   });
