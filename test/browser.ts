@@ -72,3 +72,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
+
+/** A plain page on another origin that embeds the widget for `slug` from the API at `apiUrl`; close it when done. */
+export async function startWidgetSite(apiUrl: string, slug: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop help</title><link rel="icon" href="data:,"></head>
+<body><h1>Shop help</h1><script src="${apiUrl}/widget.js" data-workspace="${slug}" data-lang="en" defer></script></body></html>`;
+  const server = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}

@@ -1,13 +1,15 @@
-// The Conversations area of the console: its pages, registered for the shell (see ../../pages.ts).
+// The agent area of the console: the inbox (queues, my conversations, presence), a conversation, and tickets.
+// Registered for the shell (see ../../pages.ts); all pages share one live stream and heartbeat (live.ts).
 import type { PageDef } from '../../pages.ts';
-import { Empty, Page } from '../../ui.tsx';
+import { ConversationPage } from './Conversation.tsx';
+import { Inbox } from './Inbox.tsx';
+import { TicketList, TicketPage } from './Tickets.tsx';
 
-function Placeholder() {
-  return (
-    <Page title="Conversations">
-      <Empty>This part of the console is being built.</Empty>
-    </Page>
-  );
-}
+const AGENTS: PageDef['roles'] = ['agent', 'supervisor', 'admin'];
 
-export const pages: PageDef[] = [{ path: '/agent', label: 'Conversations', roles: ['agent', 'supervisor', 'admin'], component: Placeholder }];
+export const pages: PageDef[] = [
+  { path: '/agent', label: 'Conversations', roles: AGENTS, component: Inbox },
+  { path: '/agent/conversations/:id', roles: AGENTS, component: ConversationPage },
+  { path: '/tickets', label: 'Tickets', roles: AGENTS, component: TicketList },
+  { path: '/tickets/:id', roles: AGENTS, component: TicketPage },
+];
