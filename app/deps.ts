@@ -1,4 +1,5 @@
 // The composition root: the one place that knows every concrete implementation and wires modules together.
+import path from 'node:path';
 import { answerMessage, handToPeople, openAiChat, type AnswerOptions, type BotDeps, type ChatLlm } from '../bot/index.ts';
 import type { Config } from '../core/config.ts';
 import { openDb, type Db } from '../core/db/index.ts';
@@ -22,7 +23,7 @@ import {
   type Embedder,
   type EmbedderRegistry,
 } from '../kb/index.ts';
-import { llmJudge, QA_QUEUE, QA_SWEEP_JOB, sweepQa, type QaDeps } from '../evals/index.ts';
+import { llmJudge, QA_QUEUE, QA_SWEEP_JOB, sweepQa, type EvalRunsDeps, type QaDeps } from '../evals/index.ts';
 import { createAuth, loadSigningSecret, type Auth } from './http/auth.ts';
 
 export type DbHealth = { ok: boolean; kind: Db['kind']; latencyMs?: number; error?: string };
@@ -47,6 +48,8 @@ export type Deps = {
   botDeps: BotDeps;
   /** QA grading: the deterministic scorer always, an LLM judge when configured. */
   qaDeps: QaDeps;
+  /** Where `kefu eval` writes its reports (DATA_DIR/eval), listed by GET /api/evals/runs. */
+  evalRunsDeps: EvalRunsDeps;
   presenceTimeoutS: number;
   jobsRequested: () => void;
   dbHealth: () => Promise<DbHealth>;
@@ -146,6 +149,7 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     llm,
     botDeps,
     qaDeps,
+    evalRunsDeps: { evalDir: path.resolve(config.DATA_DIR, 'eval') },
     presenceTimeoutS: config.PRESENCE_TIMEOUT_S,
     jobsRequested,
     async dbHealth() {

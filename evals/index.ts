@@ -3,9 +3,11 @@
 // citation and latency metrics → report.json + a self-contained report.html; threshold sweep, written to a
 // workspace's settings; the regression gate against evals/baselines/) and automated QA scoring of bot and agent
 // replies (qa/: rubric, deterministic scorer, LLM judge, the grading job, review routes, agreement with people,
-// calibration against human ratings). It gets its deps from app/ (it must not import app/) and reaches other
+// calibration against human ratings, the dashboard summary) and the list of eval runs with their reports (runs/). It gets its deps from app/ (it must not import app/) and reaches other
 // modules only through their index.ts.
 export { qaRoutes } from './qa/qa.routes.ts';
+export { evalRunsRoutes, listEvalRuns, type EvalRunsDeps, type EvalRunSummary } from './runs/runs.routes.ts';
+export { qaSummary, type QaSummary } from './qa/summary.ts';
 export { QA_QUEUE, QA_SWEEP_JOB, sweepQa } from './qa/job.ts';
 export { gradeConversation, CHAT_TARGETS, type QaDeps, type GradeResult } from './qa/grade.ts';
 export { llmJudge, type QaJudge, type JudgeConfig } from './qa/judge.ts';

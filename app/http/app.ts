@@ -13,7 +13,7 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { reportsRoutes } from '../../analytics/index.ts';
 import { suggestionRoutes } from '../../bot/index.ts';
 import { conversationsRoutes } from '../../conversations/index.ts';
-import { qaRoutes } from '../../evals/index.ts';
+import { evalRunsRoutes, qaRoutes } from '../../evals/index.ts';
 import { withLogContext } from '../../core/logger.ts';
 import { agentLiveRoutes, handoffRoutes, teamRoutes, ticketsRoutes } from '../../handoff/index.ts';
 import { kbRoutes } from '../../kb/index.ts';
@@ -82,6 +82,7 @@ export function buildApp(deps: Deps, opts: { webDist?: string } = {}): Express {
   api.use(suggestionRoutes(deps));
   api.use(reportsRoutes(deps));
   api.use(qaRoutes(deps.qaDeps));
+  api.use(evalRunsRoutes(deps.evalRunsDeps));
   app.use('/api/conversations', visitorCors);
   app.use('/api', api);
 

@@ -15,6 +15,7 @@ import { listMessages } from '../../conversations/index.ts';
 import { correlation, describeKappa, weightedKappa } from './agreement.ts';
 import { gradeConversation, type QaDeps } from './grade.ts';
 import { CATEGORY_KEYS, loadRubric, RubricSchema, saveRubric } from './rubric.ts';
+import { EFFECTIVE, qaSummary } from './summary.ts';
 
 const Category = z.enum(CATEGORY_KEYS, { error: `category is one of ${CATEGORY_KEYS.join(', ')}` });
 const Score = z.number({ error: 'score is a number from 1 to 5' }).min(1, 'score is 1 to 5').max(5, 'score is 1 to 5');
@@ -40,8 +41,6 @@ const SettleBody = z
 const DisputeQuery = z.object({ status: z.enum(['open', 'accepted', 'rejected']).optional() }).strict();
 const GradeBody = z.object({ conversationId: z.uuid('conversationId must be a UUID') }).strict();
 
-/** SQL: the effective score of qa_scores row `s` — the latest person's override, else the automated grade. */
-const EFFECTIVE = `COALESCE((SELECT r.score FROM qa_reviews r WHERE r.evaluation_id = s.evaluation_id AND r.category = s.category ORDER BY r.created_at DESC LIMIT 1), s.score)`;
 const EVALUATION = `e.id, e.conversation_id AS "conversationId", e.message_id AS "messageId", e.subject, e.agent_id AS "agentId", u.name AS "agentName",
   e.skill, e.scorer, e.scorer_version AS "scorerVersion", e.overall, e.created_at AS "createdAt",
   (SELECT jsonb_agg(jsonb_build_object('category', s.category, 'score', s.score, 'effective', ${EFFECTIVE}, 'rationale', s.rationale,
@@ -72,6 +71,13 @@ export function qaRoutes(deps: QaDeps): Router {
     const q = parse(ListQuery, req.query, 'grade filter');
     const period = periodOf(q);
     res.json({ evaluations: await listEvaluations(deps, who.workspaceId, { ...q, ...period }) });
+  });
+
+  // The dashboard: average effective scores per day and subject, per agent, skill and category (deterministic scorer).
+  router.get('/qa/summary', async (req, res) => {
+    const who = authorize(res, 'qa:review');
+    const range = parse(Period.strict(), req.query, 'period');
+    res.json(await qaSummary(deps.db, who.workspaceId, periodOf(range)));
   });
 
   // An agent's own grades (every scorer), with the averages per category.

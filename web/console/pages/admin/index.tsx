@@ -1,13 +1,20 @@
-// The Settings area of the console: its pages, registered for the shell (see ../../pages.ts).
+// The Settings area of the console (admins): users and roles, skills, routing rules, business hours, SLA policies,
+// canned responses, the bot's thresholds and sensitive topics, API keys. Registered for the shell (see
+// ../../pages.ts); the area's tabs are in shared.tsx.
 import type { PageDef } from '../../pages.ts';
-import { Empty, Page } from '../../ui.tsx';
+import { ApiKeysPage, UsersPage } from './people.tsx';
+import { BotPage, HoursPage } from './settings.tsx';
+import { QuickRepliesPage, RoutingPage, SkillsPage, SlaPage } from './team.tsx';
 
-function Placeholder() {
-  return (
-    <Page title="Settings">
-      <Empty>This part of the console is being built.</Empty>
-    </Page>
-  );
-}
+const roles: PageDef['roles'] = ['admin'];
 
-export const pages: PageDef[] = [{ path: '/admin', label: 'Settings', roles: ['admin'], component: Placeholder }];
+export const pages: PageDef[] = [
+  { path: '/admin', label: 'Settings', roles, component: UsersPage },
+  { path: '/admin/skills', roles, component: SkillsPage },
+  { path: '/admin/routing', roles, component: RoutingPage },
+  { path: '/admin/hours', roles, component: HoursPage },
+  { path: '/admin/sla', roles, component: SlaPage },
+  { path: '/admin/quick-replies', roles, component: QuickRepliesPage },
+  { path: '/admin/bot', roles, component: BotPage },
+  { path: '/admin/api-keys', roles, component: ApiKeysPage },
+];

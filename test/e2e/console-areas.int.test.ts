@@ -1,0 +1,243 @@
+// The console's knowledge-base, quality and settings areas end to end in headless chromium, against the real API
+// (real PostgreSQL and Redis, workers running) and the real build (web/dist). A knowledge manager uploads a real PDF
+// (with a file the API refuses beside it) and watches it become ready with a progress bar; a QA lead opens the
+// review queue, opens a graded conversation, overrides a score with a comment and sees it marked overridden; an admin
+// creates a skill and changes a bot threshold (a bad value shows the API's message). Every page is saved to
+// test-artifacts/screenshots/{km,qa,admin}-*.png for a look.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createAgent, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../../app/testing.ts';
+import { browserUnavailable, ensureWebBuild, launchBrowser, screenshot } from '../browser.ts';
+import { eventually, testConfig, uniqueSlug } from '../services.ts';
+
+const skip = browserUnavailable();
+
+// The browser globals the function given to page.evaluateHandle uses (it runs in the page; the server's tsconfig has
+// no DOM types).
+declare class DataTransfer {
+  readonly items: { add(file: File): void };
+}
+
+let api: TestApi;
+let ws: TestWorkspace;
+let browser: Browser;
+let dataDir: string;
+let conversationId: string;
+
+/** A small real PDF: two pages of a refund policy. */
+async function refundPdf(): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  pdf.setTitle('Refund policy');
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const pages = [
+    ['Refund policy', 'Once we receive your return, we inspect it within 2 business days.', 'Refunds go back to the original payment method and take 5 to 7 business days.'],
+    ['Return shipping', 'Return shipping is free for orders within the United States.', 'International customers pay the return shipping cost.'],
+  ];
+  for (const lines of pages) {
+    const page = pdf.addPage([595, 842]);
+    lines.forEach((line, i) => page.drawText(line, { x: 50, y: 780 - i * 20, size: 12, font }));
+  }
+  return Buffer.from(await pdf.save());
+}
+
+/** A customer asks for a person, an agent replies and resolves, and a QA lead grades it; returns its id. */
+async function gradedConversation(): Promise<string> {
+  const a = await createAgent(api.deps, ws, 'alex', { capacity: 5, skills: [], online: true });
+  const agentToken = await login(api.url, a.email, a.password);
+  const start = await call(api.url, '/api/conversations', { body: { workspace: ws.slug, channel: 'widget', name: 'Riley' } });
+  const visitor = { 'x-visitor-token': start.body.visitorToken as string };
+  const id = start.body.conversation.id as string;
+  await call(api.url, `/api/conversations/${id}/messages`, { headers: visitor, body: { text: 'I was charged twice for my order. Can I talk to a person please?' } });
+  await call(api.url, `/api/conversations/${id}/handoff`, { headers: visitor, body: {} });
+  await eventually(async () => (await api.deps.db.query(`SELECT 1 FROM conversations WHERE id = $1 AND status = 'assigned'`, [id])).rows[0], 'the conversation to be assigned');
+  const reply = await call(api.url, `/api/agent/conversations/${id}/messages`, { token: agentToken, body: { text: 'ok refunded' } });
+  expect(reply.status).toBe(201);
+  expect((await call(api.url, `/api/agent/conversations/${id}/resolve`, { token: agentToken, method: 'POST' })).status).toBe(200);
+  const qa = await login(api.url, ws.users.qa_lead.email, ws.users.qa_lead.password);
+  const graded = await call(api.url, '/api/qa/grade', { token: qa, body: { conversationId: id } });
+  expect(graded.status).toBe(200);
+  return id;
+}
+
+async function signIn(role: keyof TestWorkspace['users']): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${api.url}/console/`);
+  await page.getByLabel('Email').fill(ws.users[role].email);
+  await page.getByLabel('Password').fill(ws.users[role].password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  return { context, page };
+}
+
+async function open(page: Page, hash: string, heading: string): Promise<void> {
+  await page.goto(`${api.url}/console/#${hash}`);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  await page.getByText('Loading…').first().waitFor({ state: 'detached' }).catch(() => undefined);
+  await page.waitForTimeout(400); // forms fill from the loaded data on the next render; bars animate for 0.3 s
+}
+
+beforeAll(async () => {
+  if (skip) return;
+  await ensureWebBuild();
+  dataDir = await mkdtemp(path.join(tmpdir(), 'kefu-console-'));
+  const run = path.join(dataDir, 'eval', 'faq-2026-11-20T09-30-00');
+  await mkdir(run, { recursive: true });
+  await writeFile(path.join(run, 'report.json'), JSON.stringify({ version: 1, label: 'faq', createdAt: '2026-11-20T09:30:00.000Z', durationMs: 61000, cases: [{}, {}, {}], bot: { answerMode: 'extractive' } }));
+  await writeFile(path.join(run, 'report.html'), '<!doctype html><html lang="en"><meta charset="utf-8"><title>faq</title><body style="font-family:system-ui"><h1>Eval report: faq</h1><p>3 cases.</p></body></html>');
+  api = await startTestApi(testConfig({ PRESENCE_TIMEOUT_S: '3600', QA_SWEEP_S: '3600', DATA_DIR: dataDir }));
+  ws = await createTestWorkspace(api.deps, uniqueSlug('console'));
+  conversationId = await gradedConversation();
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe.skipIf(skip)('the console areas in chromium', () => {
+  it('lets a knowledge manager upload a PDF and watch it become ready with a progress bar', async () => {
+    const { context, page } = await signIn('kb_manager');
+    await open(page, '/kb/upload', 'Upload & import');
+    await page.locator('input[type=file]').setInputFiles([
+      { name: 'refund-policy.pdf', mimeType: 'application/pdf', buffer: await refundPdf() },
+      { name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) },
+    ]);
+    const row = page.getByRole('listitem').filter({ hasText: 'refund-policy.pdf' });
+    await row.getByRole('progressbar').waitFor();
+    await screenshot(page, 'km-upload-progress'); // usually mid-way: the PDF is parsed and embedded in the background
+    await expect(page.getByRole('listitem').filter({ hasText: 'logo.png' }).textContent()).resolves.toMatch(/refused/);
+    await row.getByText('ready', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(await row.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+    await page.waitForTimeout(400); // the bar's width animates for 0.3 s
+    await screenshot(page, 'km-upload');
+
+    // Drag and drop works too: a Markdown file dropped on the drop zone.
+    const dropped = await page.evaluateHandle((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'shipping.md', { type: 'text/markdown' }));
+      return transfer;
+    }, '# Shipping\n\nWe ship every order within 2 business days of payment.');
+    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: dropped });
+    await page.getByRole('listitem').filter({ hasText: 'shipping.md' }).getByText('ready', { exact: true }).waitFor({ timeout: 30_000 });
+
+    await open(page, '/kb', 'Knowledge base');
+    await page.getByRole('link', { name: 'Refund policy' }).first().waitFor();
+    await screenshot(page, 'km-documents');
+    await page.getByRole('link', { name: 'Refund policy' }).first().click();
+    await page.getByRole('heading', { name: /^Chunks \(\d+\)/ }).waitFor();
+    await page.getByText(/5 to 7 business days/).first().waitFor();
+    await screenshot(page, 'km-document');
+
+    await open(page, '/kb/collections', 'Collections');
+    await page.getByLabel('Name').fill('Internal playbooks');
+    await page.getByLabel('Who may use it').selectOption('internal');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('cell', { name: /Internal playbooks/ }).waitFor();
+    await screenshot(page, 'km-collections');
+
+    await open(page, '/kb/search', 'Retrieval tester');
+    await page.getByLabel('Question').fill('How long does a refund take?');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('columnheader', { name: 'Similarity' }).waitFor();
+    await screenshot(page, 'km-search');
+
+    await open(page, '/kb/gaps', 'Knowledge gaps');
+    await screenshot(page, 'km-gaps');
+    await context.close();
+  }, 90_000);
+
+  it('lets a QA lead review a graded conversation and override a score with a comment', async () => {
+    const { context, page } = await signIn('qa_lead');
+    await open(page, '/qa', 'Quality');
+    await page.getByRole('heading', { name: 'By category' }).waitFor();
+    await page.waitForTimeout(300); // charts draw on the next frame
+    await screenshot(page, 'qa-dashboard');
+
+    await open(page, '/qa/reviews', 'Review queue');
+    const link = page.locator(`a[href="#/qa/conversations/${conversationId}"]`).first();
+    await link.waitFor();
+    await screenshot(page, 'qa-queue');
+    await link.click();
+    await page.getByRole('heading', { name: 'Transcript' }).waitFor();
+    await page.getByText('ok refunded').first().waitFor();
+
+    const grade = page.getByRole('region', { name: 'Agent reply grade' });
+    const greeting = grade.locator('tr[data-category="greeting"]');
+    await greeting.getByRole('button', { name: 'Override Greeting' }).click();
+    await grade.getByLabel('Score for Greeting').selectOption('4');
+    await grade.getByRole('button', { name: 'Save override' }).click();
+    await grade.getByRole('alert').getByText(/comment is required/).first().waitFor(); // the API's 400, next to the form
+    await grade.getByLabel('Comment (why)').fill('A short greeting is fine for a quick refund; house style allows it.');
+    await grade.getByRole('button', { name: 'Save override' }).click();
+    await greeting.getByText('overridden').waitFor();
+    await greeting.getByText(/house style allows it/).waitFor();
+    await screenshot(page, 'qa-review');
+
+    await open(page, '/qa/disputes', 'Disputes');
+    await screenshot(page, 'qa-disputes');
+    await open(page, '/qa/agreement', 'Agreement with reviewers');
+    await page.getByRole('cell', { name: 'Greeting' }).waitFor();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'qa-agreement');
+    await open(page, '/qa/evals', 'Eval runs');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.frameLocator('iframe').getByRole('heading', { name: 'Eval report: faq' }).waitFor();
+    await screenshot(page, 'qa-evals');
+    await context.close();
+  }, 90_000);
+
+  it('lets an admin create a skill and change a bot threshold, showing the API message for a bad value', async () => {
+    const { context, page } = await signIn('admin');
+    await open(page, '/admin', 'Settings');
+    await page.getByRole('cell', { name: ws.users.qa_lead.email }).waitFor();
+    await screenshot(page, 'admin-users');
+
+    await open(page, '/admin/skills', 'Skills');
+    await page.getByLabel('Name (lowercase, for routing)').fill('Billing Team');
+    await page.getByRole('button', { name: 'Create skill' }).click();
+    await page.getByRole('alert').getByText(/lowercase letters/).first().waitFor();
+    await page.getByLabel('Name (lowercase, for routing)').fill('billing');
+    await page.getByLabel('Label').fill('Billing');
+    await page.getByRole('button', { name: 'Create skill' }).click();
+    await page.getByRole('cell', { name: 'billing', exact: true }).waitFor();
+    await screenshot(page, 'admin-skills');
+
+    await open(page, '/admin/bot', 'Bot');
+    await page.getByLabel('Answer threshold').fill('1.5');
+    await page.getByRole('button', { name: 'Save thresholds' }).click();
+    const alert = page.getByRole('alert');
+    await alert.getByText(/botAnswerThreshold/).first().waitFor();
+    await screenshot(page, 'admin-bot-error');
+    await page.getByLabel('Answer threshold').fill('0.6');
+    await page.getByRole('button', { name: 'Save thresholds' }).click();
+    await page.getByText('Saved. The bot uses them now.').waitFor();
+    await page.getByText(/In use now: answer ≥ 0\.6,/).waitFor();
+    const settings = await call(api.url, '/api/admin/settings', { token: await login(api.url, ws.users.admin.email, ws.users.admin.password) });
+    expect(settings.body.bot.answerThreshold).toBe(0.6);
+    await screenshot(page, 'admin-bot');
+
+    for (const [hash, heading, name] of [
+      ['/admin/routing', 'Routing rules', 'admin-routing'],
+      ['/admin/hours', 'Business hours', 'admin-hours'],
+      ['/admin/sla', 'SLA policies', 'admin-sla'],
+      ['/admin/quick-replies', 'Canned responses', 'admin-quick-replies'],
+      ['/admin/api-keys', 'API keys', 'admin-api-keys'],
+    ] as const) {
+      await open(page, hash, heading);
+      await screenshot(page, name);
+    }
+    // A new API key is shown once.
+    await page.getByLabel('Name (what uses it)').fill('Email bridge');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.locator('code.key-once').getByText(/^kefu_/).waitFor();
+    await screenshot(page, 'admin-api-key-created');
+    await context.close();
+  }, 90_000);
+});
