@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks';
 import { api, type Role } from '../../api.ts';
 import type { PageProps } from '../../pages.ts';
-import { Badge, Empty, ErrorNote, FormError, Loading, Page, useAction, useApi, when } from '../../ui.tsx';
+import { ActionCell, CreateForm, ListStatus, ListTable, SelectField, SubmitButton, TableHead, TextField, useListChange } from '../../forms.tsx';
+import { Badge, Page, useAction, useApi, when } from '../../ui.tsx';
 import { AdminNav } from './shared.tsx';
 
 type User = { id: string; email: string; name: string; role: Role; disabledAt: string | null; createdAt: string };
@@ -22,75 +23,33 @@ export function UsersPage(props: PageProps) {
   const [role, setRole] = useState<Role>('agent');
   const [password, setPassword] = useState('');
   const create = useAction();
-  const change = useAction();
-  const submit = (e: Event) => {
-    e.preventDefault();
-    void create.run(async () => {
-      await api('/api/admin/users', { body: { email, name, role, password } });
-      setEmail('');
-      setName('');
-      setPassword('');
-      list.reload();
-    });
+  const change = useListChange(list.reload);
+  const submit = async () => {
+    await api('/api/admin/users', { body: { email, name, role, password } });
+    setEmail('');
+    setName('');
+    setPassword('');
+    list.reload();
   };
-  const disable = (u: User) => {
-    if (!window.confirm(`Disable ${u.name}? They are signed out and can no longer sign in.`)) return;
-    void change.run(async () => {
-      await api(`/api/admin/users/${u.id}/disable`, { method: 'POST' });
-      list.reload();
-    });
-  };
+  const disable = (u: User) =>
+    change.act(`Disable ${u.name}? They are signed out and can no longer sign in.`, () => api(`/api/admin/users/${u.id}/disable`, { method: 'POST' }));
   return (
     <Page title="Settings">
       <AdminNav />
       <div class="stack">
-        <form class="card form" onSubmit={submit} aria-labelledby="new-user">
-          <h2 id="new-user">Add a person</h2>
+        <CreateForm id="new-user" title="Add a person" action={create} onSubmit={submit}>
           <div class="row">
-            <label>
-              Name
-              <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
-            </label>
-            <label>
-              Email
-              <input type="email" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-            </label>
-            <label>
-              Role
-              <select value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
-                {ROLES.map((r) => (
-                  <option key={r.value} value={r.value}>
-                    {r.label}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              First password (10+ characters)
-              <input type="password" autocomplete="new-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
-            </label>
-            <button type="submit" class="primary" disabled={create.busy}>
-              Add
-            </button>
+            <TextField label="Name" required value={name} onValue={setName} />
+            <TextField label="Email" type="email" required value={email} onValue={setEmail} />
+            <SelectField label="Role" value={role} onValue={setRole} options={ROLES} />
+            <TextField label="First password (10+ characters)" type="password" autocomplete="new-password" required value={password} onValue={setPassword} />
+            <SubmitButton busy={create.busy}>Add</SubmitButton>
           </div>
-          <FormError error={create.error} />
-        </form>
-        <FormError error={change.error} />
-        <ErrorNote error={list.error} />
-        <Loading loading={list.loading && !list.data} />
+        </CreateForm>
+        <ListStatus list={list} actionError={change.error} />
         {list.data ? (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Since</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Email', 'Role', 'Since']} actions="Actions" />
             <tbody>
               {list.data.users.map((u) => (
                 <tr key={u.id}>
@@ -100,13 +59,9 @@ export function UsersPage(props: PageProps) {
                     {roleName(u.role)} {u.disabledAt ? <Badge tone="bad">disabled</Badge> : null}
                   </td>
                   <td class="nums">{when(u.createdAt)}</td>
-                  <td>
-                    {u.disabledAt || u.id === props.me.id ? null : (
-                      <button type="button" onClick={() => disable(u)} aria-label={`Disable ${u.name}`}>
-                        Disable
-                      </button>
-                    )}
-                  </td>
+                  <ActionCell hidden={!!u.disabledAt || u.id === props.me.id} onClick={() => disable(u)} label={`Disable ${u.name}`}>
+                    Disable
+                  </ActionCell>
                 </tr>
               ))}
             </tbody>
@@ -126,33 +81,20 @@ export function ApiKeysPage() {
   const [scopes, setScopes] = useState<string[]>(['kb:read']);
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
   const create = useAction();
-  const change = useAction();
-  const submit = (e: Event) => {
-    e.preventDefault();
-    void create.run(async () => {
-      const r = await api<{ key: string; apiKey: ApiKey }>('/api/admin/api-keys', { body: { name, scopes } });
-      setCreated({ key: r.key, name: r.apiKey.name });
-      setName('');
-      list.reload();
-    });
+  const change = useListChange(list.reload);
+  const submit = async () => {
+    const r = await api<{ key: string; apiKey: ApiKey }>('/api/admin/api-keys', { body: { name, scopes } });
+    setCreated({ key: r.key, name: r.apiKey.name });
+    setName('');
+    list.reload();
   };
-  const revoke = (k: ApiKey) => {
-    if (!window.confirm(`Revoke "${k.name}"? Anything using it stops working at once.`)) return;
-    void change.run(async () => {
-      await api(`/api/admin/api-keys/${k.id}`, { method: 'DELETE' });
-      list.reload();
-    });
-  };
+  const revoke = (k: ApiKey) => change.act(`Revoke "${k.name}"? Anything using it stops working at once.`, () => api(`/api/admin/api-keys/${k.id}`, { method: 'DELETE' }));
   return (
     <Page title="API keys">
       <AdminNav />
       <div class="stack">
-        <form class="card form" onSubmit={submit} aria-labelledby="new-key">
-          <h2 id="new-key">New API key</h2>
-          <label>
-            Name (what uses it)
-            <input required value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="Email bridge" style={{ maxWidth: '360px' }} />
-          </label>
+        <CreateForm id="new-key" title="New API key" action={create} onSubmit={submit}>
+          <TextField label="Name (what uses it)" required value={name} onValue={setName} placeholder="Email bridge" inputStyle={{ maxWidth: '360px' }} />
           <fieldset class="row" style={{ border: '1px solid var(--line)', borderRadius: '6px' }}>
             <legend>Scopes</legend>
             {SCOPES.map((s) => (
@@ -163,11 +105,8 @@ export function ApiKeysPage() {
             ))}
           </fieldset>
           <div>
-            <button type="submit" class="primary" disabled={create.busy}>
-              Create key
-            </button>
+            <SubmitButton busy={create.busy}>Create key</SubmitButton>
           </div>
-          <FormError error={create.error} />
           {created ? (
             <div role="status" class="stack" style={{ gap: '6px' }}>
               <strong>Key “{created.name}” — copy it now, it is not shown again:</strong>
@@ -182,46 +121,28 @@ export function ApiKeysPage() {
               </div>
             </div>
           ) : null}
-        </form>
-        <FormError error={change.error} />
-        <ErrorNote error={list.error} />
-        {list.data && list.data.apiKeys.length === 0 ? <Empty>No API keys.</Empty> : null}
-        {list.data && list.data.apiKeys.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key starts</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.apiKeys.map((k) => (
-                <tr key={k.id}>
-                  <td>
-                    {k.name} {k.revokedAt ? <Badge tone="bad">revoked</Badge> : null}
-                  </td>
-                  <td>
-                    <code>kefu_{k.prefix}…</code>
-                  </td>
-                  <td style={{ fontSize: '13px' }}>{k.scopes.join(', ')}</td>
-                  <td class="nums">{when(k.lastUsedAt)}</td>
-                  <td>
-                    {k.revokedAt ? null : (
-                      <button type="button" onClick={() => revoke(k)} aria-label={`Revoke ${k.name}`}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        </CreateForm>
+        <ListStatus list={list} actionError={change.error} showLoading={false} />
+        <ListTable
+          rows={list.data?.apiKeys}
+          empty="No API keys."
+          columns={['Name', 'Key starts', 'Scopes', 'Last used']} actions="Actions"
+          row={(k) => (
+            <tr key={k.id}>
+              <td>
+                {k.name} {k.revokedAt ? <Badge tone="bad">revoked</Badge> : null}
+              </td>
+              <td>
+                <code>kefu_{k.prefix}…</code>
+              </td>
+              <td style={{ fontSize: '13px' }}>{k.scopes.join(', ')}</td>
+              <td class="nums">{when(k.lastUsedAt)}</td>
+              <ActionCell hidden={!!k.revokedAt} onClick={() => revoke(k)} label={`Revoke ${k.name}`}>
+                Revoke
+              </ActionCell>
+            </tr>
+          )}
+        />
       </div>
     </Page>
   );

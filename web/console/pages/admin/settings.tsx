@@ -2,6 +2,7 @@
 // The API's 400 messages are shown next to the form that caused them.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.ts';
+import { TableHead, TextField } from '../../forms.tsx';
 import { ErrorNote, FormError, Loading, Page, useAction, useApi } from '../../ui.tsx';
 import { AdminNav, type BusinessHours, type SettingsResponse, splitList } from './shared.tsx';
 
@@ -50,14 +51,8 @@ export function BotPage() {
               The bot answers at or above the answer threshold; between the two it asks a clarifying question; below the clarify threshold it hands the conversation to a person. Both are 0 to 1.
             </p>
             <div class="row">
-              <label>
-                Answer threshold
-                <input inputMode="decimal" value={answer} onInput={(e) => setAnswer(e.currentTarget.value)} style={{ width: '110px' }} />
-              </label>
-              <label>
-                Clarify threshold
-                <input inputMode="decimal" value={clarify} onInput={(e) => setClarify(e.currentTarget.value)} style={{ width: '110px' }} />
-              </label>
+              <TextField label="Answer threshold" inputMode="decimal" value={answer} onValue={setAnswer} inputStyle={{ width: '110px' }} />
+              <TextField label="Clarify threshold" inputMode="decimal" value={clarify} onValue={setClarify} inputStyle={{ width: '110px' }} />
               <button type="submit" class="primary" disabled={thresholds.busy}>
                 Save thresholds
               </button>
@@ -72,14 +67,8 @@ export function BotPage() {
             <h2 id="topics-title">Sensitive topics — always a person</h2>
             {topics.map((t, i) => (
               <div key={i} class="row">
-                <label>
-                  Topic
-                  <input value={t.name} onInput={(e) => setTopics(topics.map((x, k) => (k === i ? { ...x, name: e.currentTarget.value } : x)))} />
-                </label>
-                <label style={{ flex: '1 1 360px' }}>
-                  Keywords (comma-separated)
-                  <input value={t.keywords} onInput={(e) => setTopics(topics.map((x, k) => (k === i ? { ...x, keywords: e.currentTarget.value } : x)))} />
-                </label>
+                <TextField label="Topic" value={t.name} onValue={(v) => setTopics(topics.map((x, k) => (k === i ? { ...x, name: v } : x)))} />
+                <TextField label="Keywords (comma-separated)" value={t.keywords} onValue={(v) => setTopics(topics.map((x, k) => (k === i ? { ...x, keywords: v } : x)))} style={{ flex: '1 1 360px' }} />
                 <button type="button" onClick={() => setTopics(topics.filter((_, k) => k !== i))} aria-label={`Remove topic ${t.name || i + 1}`}>
                   Remove
                 </button>
@@ -150,19 +139,9 @@ export function HoursPage() {
             The team works set hours (off: always open)
           </label>
           <fieldset class="form" disabled={!enabled} style={{ border: 0, padding: 0, margin: 0 }}>
-            <label>
-              Time zone (IANA name)
-              <input value={timezone} onInput={(e) => setTimezone(e.currentTarget.value)} style={{ maxWidth: '260px' }} />
-            </label>
+            <TextField label="Time zone (IANA name)" value={timezone} onValue={setTimezone} inputStyle={{ maxWidth: '260px' }} />
             <table style={{ maxWidth: '560px' }}>
-              <thead>
-                <tr>
-                  <th scope="col">Day</th>
-                  <th scope="col">Open</th>
-                  <th scope="col">From</th>
-                  <th scope="col">To</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Day', 'Open', 'From', 'To']} />
               <tbody>
                 {DAYS.map((d) => (
                   <tr key={d}>
@@ -180,10 +159,7 @@ export function HoursPage() {
                 ))}
               </tbody>
             </table>
-            <label>
-              Holidays (dates, comma-separated: 2026-12-25, 2027-01-01)
-              <input value={holidays} onInput={(e) => setHolidays(e.currentTarget.value)} />
-            </label>
+            <TextField label="Holidays (dates, comma-separated: 2026-12-25, 2027-01-01)" value={holidays} onValue={setHolidays} />
           </fieldset>
           <div class="inline">
             <button type="submit" class="primary" disabled={save.busy}>

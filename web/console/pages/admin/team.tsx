@@ -1,6 +1,7 @@
 // Skills, routing rules, SLA policies and canned responses (quick replies): the team API (team:manage).
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.ts';
+import { ActionCell, CreateForm, ListStatus, ListTable, SubmitButton, TableHead, TextField, useListChange } from '../../forms.tsx';
 import { Empty, ErrorNote, FormError, Loading, Page, useAction, useApi } from '../../ui.tsx';
 import { AdminNav, splitList } from './shared.tsx';
 
@@ -12,85 +13,46 @@ export function SkillsPage() {
   const [label, setLabel] = useState('');
   const [description, setDescription] = useState('');
   const create = useAction();
-  const change = useAction();
-  const submit = (e: Event) => {
-    e.preventDefault();
-    void create.run(async () => {
-      await api('/api/team/skills', { body: { name: name.trim(), ...(label.trim() ? { label: label.trim() } : {}), ...(description.trim() ? { description: description.trim() } : {}) } });
-      setName('');
-      setLabel('');
-      setDescription('');
-      list.reload();
-    });
+  const change = useListChange(list.reload);
+  const submit = async () => {
+    await api('/api/team/skills', { body: { name: name.trim(), ...(label.trim() ? { label: label.trim() } : {}), ...(description.trim() ? { description: description.trim() } : {}) } });
+    setName('');
+    setLabel('');
+    setDescription('');
+    list.reload();
   };
-  const remove = (s: Skill) => {
-    if (!window.confirm(`Delete the skill "${s.label}"?`)) return;
-    void change.run(async () => {
-      await api(`/api/team/skills/${encodeURIComponent(s.name)}`, { method: 'DELETE' });
-      list.reload();
-    });
-  };
+  const remove = (s: Skill) => change.act(`Delete the skill "${s.label}"?`, () => api(`/api/team/skills/${encodeURIComponent(s.name)}`, { method: 'DELETE' }));
   return (
     <Page title="Skills">
       <AdminNav />
       <div class="stack">
-        <form class="card form" onSubmit={submit} aria-labelledby="new-skill">
-          <h2 id="new-skill">New skill</h2>
+        <CreateForm id="new-skill" title="New skill" action={create} onSubmit={submit}>
           <div class="row">
-            <label>
-              Name (lowercase, for routing)
-              <input required value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="billing" />
-            </label>
-            <label>
-              Label
-              <input value={label} onInput={(e) => setLabel(e.currentTarget.value)} placeholder="Billing" />
-            </label>
-            <label style={{ flex: '1 1 260px' }}>
-              Description
-              <input value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-            </label>
-            <button type="submit" class="primary" disabled={create.busy}>
-              Create skill
-            </button>
+            <TextField label="Name (lowercase, for routing)" required value={name} onValue={setName} placeholder="billing" />
+            <TextField label="Label" value={label} onValue={setLabel} placeholder="Billing" />
+            <TextField label="Description" value={description} onValue={setDescription} style={{ flex: '1 1 260px' }} />
+            <SubmitButton busy={create.busy}>Create skill</SubmitButton>
           </div>
-          <FormError error={create.error} />
-        </form>
-        <FormError error={change.error} />
-        <ErrorNote error={list.error} />
-        <Loading loading={list.loading && !list.data} />
-        {list.data && list.data.skills.length === 0 ? <Empty>No skills yet: every conversation goes to one shared queue.</Empty> : null}
-        {list.data && list.data.skills.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Skill</th>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Agents</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.skills.map((s) => (
-                <tr key={s.id}>
-                  <td>{s.label}</td>
-                  <td>
-                    <code>{s.name}</code>
-                  </td>
-                  <td>{s.description ?? '—'}</td>
-                  <td class="nums">{s.agents}</td>
-                  <td>
-                    <button type="button" onClick={() => remove(s)} aria-label={`Delete skill ${s.label}`}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        </CreateForm>
+        <ListStatus list={list} actionError={change.error} />
+        <ListTable
+          rows={list.data?.skills}
+          empty="No skills yet: every conversation goes to one shared queue."
+          columns={['Skill', 'Name', 'Description', 'Agents']} actions="Actions"
+          row={(s) => (
+            <tr key={s.id}>
+              <td>{s.label}</td>
+              <td>
+                <code>{s.name}</code>
+              </td>
+              <td>{s.description ?? '—'}</td>
+              <td class="nums">{s.agents}</td>
+              <ActionCell onClick={() => remove(s)} label={`Delete skill ${s.label}`}>
+                Delete
+              </ActionCell>
+            </tr>
+          )}
+        />
       </div>
     </Page>
   );
@@ -163,10 +125,7 @@ export function RoutingPage() {
             {field(i, 'tiers', 'Customer tiers', '110px')}
             {field(i, 'languages', 'Languages', '90px')}
             {field(i, 'skill', 'Skill', '110px')}
-            <label>
-              Priority (0–100)
-              <input type="number" value={r.priority} onInput={(e) => set(i, { priority: e.currentTarget.value })} style={{ width: '80px' }} />
-            </label>
+            <TextField label="Priority (0–100)" type="number" value={r.priority} onValue={(v) => set(i, { priority: v })} inputStyle={{ width: '80px' }} />
             <div class="inline">
               <button type="button" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move rule ${i + 1} up`}>
                 ↑
@@ -222,15 +181,7 @@ export function SlaPage() {
       <Loading loading={data.loading && !data.data} />
       <form onSubmit={submit} class="stack">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Priority</th>
-              <th scope="col">First response (minutes)</th>
-              <th scope="col">Next response (minutes)</th>
-              <th scope="col">Resolution (minutes)</th>
-              <th scope="col">Count only business hours</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Priority', 'First response (minutes)', 'Next response (minutes)', 'Resolution (minutes)', 'Count only business hours']} />
           <tbody>
             {rows.map((r, i) => (
               <tr key={r.priority}>
@@ -269,91 +220,56 @@ export function QuickRepliesPage() {
   const [body, setBody] = useState('');
   const [skill, setSkill] = useState('');
   const create = useAction();
-  const change = useAction();
-  const submit = (e: Event) => {
-    e.preventDefault();
-    void create.run(async () => {
-      await api('/api/team/quick-replies', { body: { shortcut: shortcut.trim().replace(/^\//, ''), title, body, skill: skill.trim() || null } });
-      setShortcut('');
-      setTitle('');
-      setBody('');
-      list.reload();
-    });
+  const change = useListChange(list.reload);
+  const submit = async () => {
+    await api('/api/team/quick-replies', { body: { shortcut: shortcut.trim().replace(/^\//, ''), title, body, skill: skill.trim() || null } });
+    setShortcut('');
+    setTitle('');
+    setBody('');
+    list.reload();
   };
-  const remove = (q: QuickReply) =>
-    change.run(async () => {
-      await api(`/api/team/quick-replies/${encodeURIComponent(q.shortcut)}`, { method: 'DELETE' });
-      list.reload();
-    });
+  const remove = (q: QuickReply) => change.act(null, () => api(`/api/team/quick-replies/${encodeURIComponent(q.shortcut)}`, { method: 'DELETE' }));
   return (
     <Page title="Canned responses">
       <AdminNav />
       <div class="stack">
-        <form class="card form" onSubmit={submit} aria-labelledby="new-reply">
-          <h2 id="new-reply">New canned response</h2>
+        <CreateForm id="new-reply" title="New canned response" action={create} onSubmit={submit}>
           <div class="row">
-            <label>
-              Shortcut
-              <input required value={shortcut} onInput={(e) => setShortcut(e.currentTarget.value)} placeholder="refund-time" />
-            </label>
-            <label style={{ flex: '1 1 240px' }}>
-              Title
-              <input required value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
-            </label>
-            <label>
-              Only for skill
-              <input value={skill} onInput={(e) => setSkill(e.currentTarget.value)} placeholder="everyone" />
-            </label>
+            <TextField label="Shortcut" required value={shortcut} onValue={setShortcut} placeholder="refund-time" />
+            <TextField label="Title" required value={title} onValue={setTitle} style={{ flex: '1 1 240px' }} />
+            <TextField label="Only for skill" value={skill} onValue={setSkill} placeholder="everyone" />
           </div>
           <label>
             Text — variables: {'{{contact.name}}'}, {'{{contact.email}}'}, {'{{agent.name}}'}, {'{{conversation.id}}'}
             <textarea required rows={3} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
           </label>
           <div>
-            <button type="submit" class="primary" disabled={create.busy}>
-              Add
-            </button>
+            <SubmitButton busy={create.busy}>Add</SubmitButton>
           </div>
-          <FormError error={create.error} />
-        </form>
-        <FormError error={change.error} />
-        <ErrorNote error={list.error} />
-        {list.data && list.data.quickReplies.length === 0 ? <Empty>No canned responses yet.</Empty> : null}
-        {list.data && list.data.quickReplies.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Shortcut</th>
-                <th scope="col">Title and text</th>
-                <th scope="col">Skill</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.quickReplies.map((q) => (
-                <tr key={q.id}>
-                  <td>
-                    <code>/{q.shortcut}</code>
-                  </td>
-                  <td>
-                    <strong>{q.title}</strong>
-                    <div class="muted" style={{ whiteSpace: 'pre-wrap' }}>
-                      {q.body}
-                    </div>
-                  </td>
-                  <td>{q.skill ?? 'everyone'}</td>
-                  <td>
-                    <button type="button" onClick={() => remove(q)} aria-label={`Delete /${q.shortcut}`}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        </CreateForm>
+        <ListStatus list={list} actionError={change.error} showLoading={false} />
+        <ListTable
+          rows={list.data?.quickReplies}
+          empty="No canned responses yet."
+          columns={['Shortcut', 'Title and text', 'Skill']} actions="Actions"
+          row={(q) => (
+            <tr key={q.id}>
+              <td>
+                <code>/{q.shortcut}</code>
+              </td>
+              <td>
+                <strong>{q.title}</strong>
+                <div class="muted" style={{ whiteSpace: 'pre-wrap' }}>
+                  {q.body}
+                </div>
+              </td>
+              <td>{q.skill ?? 'everyone'}</td>
+              <ActionCell onClick={() => remove(q)} label={`Delete /${q.shortcut}`}>
+                Delete
+              </ActionCell>
+            </tr>
+          )}
+        />
       </div>
     </Page>
   );

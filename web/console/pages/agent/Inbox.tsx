@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api.ts';
 import type { PageProps } from '../../pages.ts';
 import { navigate } from '../../router.ts';
+import { ActionCell, ListTable } from '../../forms.tsx';
 import { Badge, Empty, ErrorNote, errorText, Loading, Page, useApi } from '../../ui.tsx';
 import { enableNotifications, notificationsSupported, useLive, useLiveState } from './live.ts';
 import type { Agent, MyConversation, Presence, QueueEntry } from './types.ts';
@@ -139,41 +140,27 @@ export function Inbox(_props: PageProps) {
             ))}
           </div>
           <ErrorNote error={queue.error} />
-          {queue.data && queue.data.queue.length === 0 ? <Empty>Nobody is waiting.</Empty> : null}
-          {queue.data && queue.data.queue.length > 0 ? (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Why</th>
-                  <th scope="col">Skill</th>
-                  <th scope="col">Waiting</th>
-                  <th scope="col"><span class="ag-sr-only">Action</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {queue.data.queue.map((q) => (
-                  <tr key={q.conversationId}>
-                    <td>{q.position}</td>
-                    <td>
-                      <strong>{q.contactName ?? 'Visitor'}</strong>
-                      {q.effectivePriority > 0 ? <> <Badge tone="warn">P{q.effectivePriority}</Badge></> : null}
-                      <div class="muted ag-small ag-clip">{q.lastCustomerMessage ?? ''}</div>
-                    </td>
-                    <td>{reasonText(q.handoffReason)}</td>
-                    <td>{q.skill ?? '—'}</td>
-                    <td>{ago(q.queuedAt)}</td>
-                    <td>
-                      <button type="button" onClick={() => claim(q.conversationId)} aria-label={`Claim conversation with ${q.contactName ?? 'visitor'}`}>
-                        Claim
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
+          <ListTable
+            rows={queue.data?.queue}
+            empty="Nobody is waiting."
+            columns={['#', 'Customer', 'Why', 'Skill', 'Waiting', <span class="ag-sr-only">Action</span>]}
+            row={(q) => (
+              <tr key={q.conversationId}>
+                <td>{q.position}</td>
+                <td>
+                  <strong>{q.contactName ?? 'Visitor'}</strong>
+                  {q.effectivePriority > 0 ? <> <Badge tone="warn">P{q.effectivePriority}</Badge></> : null}
+                  <div class="muted ag-small ag-clip">{q.lastCustomerMessage ?? ''}</div>
+                </td>
+                <td>{reasonText(q.handoffReason)}</td>
+                <td>{q.skill ?? '—'}</td>
+                <td>{ago(q.queuedAt)}</td>
+                <ActionCell onClick={() => claim(q.conversationId)} label={`Claim conversation with ${q.contactName ?? 'visitor'}`}>
+                  Claim
+                </ActionCell>
+              </tr>
+            )}
+          />
         </section>
       </div>
     </Page>

@@ -4,7 +4,8 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../api.ts';
 import type { PageProps } from '../../pages.ts';
-import { Badge, Empty, ErrorNote, errorText, Loading, Page, useApi, when } from '../../ui.tsx';
+import { ListTable, SelectField } from '../../forms.tsx';
+import { Badge, ErrorNote, errorText, Loading, Page, useApi, when } from '../../ui.tsx';
 import { useLive } from './live.ts';
 import { breached, TICKET_PRIORITIES, TICKET_STATUSES, type Agent, type Ticket, type TicketDetail } from './types.ts';
 
@@ -46,79 +47,48 @@ export function TicketList(_props: PageProps) {
   return (
     <Page title="Tickets">
       <form class="ag-filters" aria-label="Filter tickets" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Status
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            <option value="new,open,pending,on_hold">Unsolved</option>
-            <option value="">Any</option>
-            {TICKET_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_LABEL[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Assignee
-          <select value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)}>
-            <option value="">Anyone</option>
-            <option value="me">Me</option>
-            <option value="none">Unassigned</option>
-          </select>
-        </label>
-        <label>
-          Priority
-          <select value={priority} onChange={(e) => setPriority(e.currentTarget.value)}>
-            <option value="">Any</option>
-            {TICKET_PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label="Status" value={status} onValue={setStatus} options={TICKET_STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] }))}>
+          <option value="new,open,pending,on_hold">Unsolved</option>
+          <option value="">Any</option>
+        </SelectField>
+        <SelectField label="Assignee" value={assignee} onValue={setAssignee}>
+          <option value="">Anyone</option>
+          <option value="me">Me</option>
+          <option value="none">Unassigned</option>
+        </SelectField>
+        <SelectField label="Priority" value={priority} onValue={setPriority} options={TICKET_PRIORITIES.map((p) => ({ value: p, label: p }))}>
+          <option value="">Any</option>
+        </SelectField>
         <label class="check">
           <input type="checkbox" checked={onlyBreached} onChange={(e) => setOnlyBreached(e.currentTarget.checked)} /> SLA breached only
         </label>
       </form>
       <ErrorNote error={list.error} />
       <Loading loading={list.loading && !list.data} />
-      {list.data && list.data.tickets.length === 0 ? <Empty>No tickets match these filters.</Empty> : null}
-      {list.data && list.data.tickets.length > 0 ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Status</th>
-              <th scope="col">Priority</th>
-              <th scope="col">Assignee</th>
-              <th scope="col">Next due</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.tickets.map((t) => (
-              <tr key={t.id}>
-                <td>{t.number}</td>
-                <td>
-                  <a href={`#/tickets/${t.id}`}>{t.subject}</a>
-                  <div class="muted ag-small">{t.contactName ?? ''}</div>
-                </td>
-                <td>
-                  <Badge>{STATUS_LABEL[t.status]}</Badge>
-                </td>
-                <td>
-                  <Badge tone={PRIORITY_TONE[t.priority]}>{t.priority}</Badge>
-                </td>
-                <td>{t.assigneeName ?? <span class="muted">Unassigned</span>}</td>
-                <td>
-                  {when(t.firstRespondedAt ? (t.nextResponseDueAt ?? t.resolutionDueAt) : t.firstResponseDueAt)} {breached(t) ? <Badge tone="bad">Breached</Badge> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <ListTable
+        rows={list.data?.tickets}
+        empty="No tickets match these filters."
+        columns={['#', 'Subject', 'Status', 'Priority', 'Assignee', 'Next due']}
+        row={(t) => (
+          <tr key={t.id}>
+            <td>{t.number}</td>
+            <td>
+              <a href={`#/tickets/${t.id}`}>{t.subject}</a>
+              <div class="muted ag-small">{t.contactName ?? ''}</div>
+            </td>
+            <td>
+              <Badge>{STATUS_LABEL[t.status]}</Badge>
+            </td>
+            <td>
+              <Badge tone={PRIORITY_TONE[t.priority]}>{t.priority}</Badge>
+            </td>
+            <td>{t.assigneeName ?? <span class="muted">Unassigned</span>}</td>
+            <td>
+              {when(t.firstRespondedAt ? (t.nextResponseDueAt ?? t.resolutionDueAt) : t.firstResponseDueAt)} {breached(t) ? <Badge tone="bad">Breached</Badge> : null}
+            </td>
+          </tr>
+        )}
+      />
     </Page>
   );
 }
@@ -248,26 +218,8 @@ export function TicketPage(props: PageProps) {
         </div>
         <aside class="ag-convo-side" aria-label="Ticket properties">
           <section class="card ag-props">
-            <label>
-              Status
-              <select value={t.status} onChange={(e) => change({ status: e.currentTarget.value as Ticket['status'] })}>
-                {TICKET_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {STATUS_LABEL[s]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Priority
-              <select value={t.priority} onChange={(e) => change({ priority: e.currentTarget.value as Ticket['priority'] })}>
-                {TICKET_PRIORITIES.map((p) => (
-                  <option key={p} value={p}>
-                    {p}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SelectField label="Status" value={t.status} onValue={(v) => change({ status: v })} options={TICKET_STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] }))} />
+            <SelectField label="Priority" value={t.priority} onValue={(v) => change({ priority: v })} options={TICKET_PRIORITIES.map((p) => ({ value: p, label: p }))} />
             <label>
               Assignee
               <select value={t.assigneeId ?? ''} onChange={(e) => change({ assigneeId: e.currentTarget.value || null })}>

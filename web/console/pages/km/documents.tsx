@@ -4,7 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, liveEvents } from '../../api.ts';
 import type { PageProps } from '../../pages.ts';
 import { navigate } from '../../router.ts';
-import { Empty, ErrorNote, FormError, Loading, Page, useAction, useApi, when } from '../../ui.tsx';
+import { ListTable, TableHead, TextField } from '../../forms.tsx';
+import { ErrorNote, FormError, Loading, Page, useAction, useApi, when } from '../../ui.tsx';
 import { type Collection, type Doc, DocProgress, KmNav, mergeDoc, StatusBadge } from './shared.tsx';
 
 type DocEvent = { type: string; document?: Partial<Doc> & { id: string } };
@@ -64,49 +65,32 @@ export function DocumentsPage() {
             <option value="failed">Failed</option>
           </select>
         </label>
-        <label>
-          Title contains
-          <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
-        </label>
+        <TextField label="Title contains" type="search" value={q} onValue={setQ} />
         <button type="submit">Filter</button>
         <span class="muted">{list.data ? `${list.data.total} document${list.data.total === 1 ? '' : 's'}` : ''}</span>
       </form>
       <ErrorNote error={list.error} />
       <Loading loading={list.loading && !docs} />
-      {docs && docs.length === 0 ? <Empty>No documents yet. Upload files or import a web page to start.</Empty> : null}
-      {docs && docs.length > 0 ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Title</th>
-              <th scope="col">Collection</th>
-              <th scope="col">Status</th>
-              <th scope="col" style={{ width: '28%' }}>
-                Progress
-              </th>
-              <th scope="col">Version</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {docs.map((d) => (
-              <tr key={d.id}>
-                <td>
-                  <a href={`#/kb/documents/${d.id}`}>{d.title}</a>
-                  {d.tags.length ? <div class="muted" style={{ fontSize: '12px' }}>{d.tags.join(', ')}</div> : null}
-                </td>
-                <td>{(d.collectionId && names.get(d.collectionId)) ?? '—'}</td>
-                <td>
-                  <StatusBadge status={d.status} />
-                </td>
-                <td>{d.status === 'failed' ? <span class="error-text">{d.error ?? 'Failed'}</span> : <DocProgress doc={d} />}</td>
-                <td class="nums">v{d.version}</td>
-                <td class="nums">{when(d.updatedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <ListTable
+        rows={docs}
+        empty="No documents yet. Upload files or import a web page to start."
+        columns={['Title', 'Collection', 'Status', { label: 'Progress', width: '28%' }, 'Version', 'Updated']}
+        row={(d) => (
+          <tr key={d.id}>
+            <td>
+              <a href={`#/kb/documents/${d.id}`}>{d.title}</a>
+              {d.tags.length ? <div class="muted" style={{ fontSize: '12px' }}>{d.tags.join(', ')}</div> : null}
+            </td>
+            <td>{(d.collectionId && names.get(d.collectionId)) ?? '—'}</td>
+            <td>
+              <StatusBadge status={d.status} />
+            </td>
+            <td>{d.status === 'failed' ? <span class="error-text">{d.error ?? 'Failed'}</span> : <DocProgress doc={d} />}</td>
+            <td class="nums">v{d.version}</td>
+            <td class="nums">{when(d.updatedAt)}</td>
+          </tr>
+        )}
+      />
       {list.data && list.data.total > 50 ? (
         <div class="row" style={{ marginTop: '12px' }}>
           <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - 50))}>
@@ -206,14 +190,7 @@ export function DocumentPage(props: PageProps) {
           <section class="card">
             <h2>Versions</h2>
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">File</th>
-                  <th scope="col">By</th>
-                  <th scope="col">When</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Version', 'File', 'By', 'When']} />
               <tbody>
                 {detail.data!.versions.map((v) => (
                   <tr key={v.version}>

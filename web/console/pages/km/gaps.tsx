@@ -2,7 +2,8 @@
 // now covers them) or dismissed (not worth covering).
 import { useState } from 'preact/hooks';
 import { api } from '../../api.ts';
-import { Empty, ErrorNote, FormError, Loading, Page, useAction, useApi, when } from '../../ui.tsx';
+import { ListTable, SelectField } from '../../forms.tsx';
+import { ErrorNote, FormError, Loading, Page, useAction, useApi, when } from '../../ui.tsx';
 import { KmNav } from './shared.tsx';
 
 type Gap = { id: string; question: string; count: number; examples: string[]; status: 'open' | 'resolved' | 'dismissed'; firstSeen: string; lastSeen: string };
@@ -21,78 +22,62 @@ export function GapsPage() {
     <Page title="Knowledge gaps">
       <KmNav />
       <div class="row" style={{ marginBottom: '12px' }}>
-        <label>
-          Show
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value as Gap['status'])}>
-            <option value="open">Open</option>
-            <option value="resolved">Resolved</option>
-            <option value="dismissed">Dismissed</option>
-          </select>
-        </label>
-        <label>
-          Order
-          <select value={sort} onChange={(e) => setSort(e.currentTarget.value as 'count' | 'recent')}>
-            <option value="count">Most asked</option>
-            <option value="recent">Most recent</option>
-          </select>
-        </label>
+        <SelectField label="Show" value={status} onValue={setStatus}>
+          <option value="open">Open</option>
+          <option value="resolved">Resolved</option>
+          <option value="dismissed">Dismissed</option>
+        </SelectField>
+        <SelectField label="Order" value={sort} onValue={setSort}>
+          <option value="count">Most asked</option>
+          <option value="recent">Most recent</option>
+        </SelectField>
       </div>
       <FormError error={action.error} />
       <ErrorNote error={list.error} />
       <Loading loading={list.loading && !list.data} />
-      {list.data && list.data.gaps.length === 0 ? <Empty>No {status} gaps. The bot found an answer for every question it was asked.</Empty> : null}
-      {list.data && list.data.gaps.length ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Question</th>
-              <th scope="col">Asked</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.gaps.map((g) => (
-              <tr key={g.id}>
-                <td>
-                  <strong>{g.question}</strong>
-                  {g.examples.length > 1 ? (
-                    <details>
-                      <summary class="muted">{g.examples.length} ways it was asked</summary>
-                      <ul>
-                        {g.examples.map((x, i) => (
-                          <li key={i}>{x}</li>
-                        ))}
-                      </ul>
-                    </details>
-                  ) : null}
-                </td>
-                <td class="nums">{g.count}×</td>
-                <td class="nums">{when(g.lastSeen)}</td>
-                <td>
-                  <div class="inline">
-                    {g.status !== 'resolved' ? (
-                      <button type="button" onClick={() => set(g, 'resolved')} disabled={action.busy}>
-                        Mark resolved
-                      </button>
-                    ) : null}
-                    {g.status !== 'dismissed' ? (
-                      <button type="button" onClick={() => set(g, 'dismissed')} disabled={action.busy}>
-                        Dismiss
-                      </button>
-                    ) : null}
-                    {g.status !== 'open' ? (
-                      <button type="button" onClick={() => set(g, 'open')} disabled={action.busy}>
-                        Reopen
-                      </button>
-                    ) : null}
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <ListTable
+        rows={list.data?.gaps}
+        empty=<>No {status} gaps. The bot found an answer for every question it was asked.</>
+        columns={['Question', 'Asked', 'Last seen', 'Actions']}
+        row={(g) => (
+          <tr key={g.id}>
+            <td>
+              <strong>{g.question}</strong>
+              {g.examples.length > 1 ? (
+                <details>
+                  <summary class="muted">{g.examples.length} ways it was asked</summary>
+                  <ul>
+                    {g.examples.map((x, i) => (
+                      <li key={i}>{x}</li>
+                    ))}
+                  </ul>
+                </details>
+              ) : null}
+            </td>
+            <td class="nums">{g.count}×</td>
+            <td class="nums">{when(g.lastSeen)}</td>
+            <td>
+              <div class="inline">
+                {g.status !== 'resolved' ? (
+                  <button type="button" onClick={() => set(g, 'resolved')} disabled={action.busy}>
+                    Mark resolved
+                  </button>
+                ) : null}
+                {g.status !== 'dismissed' ? (
+                  <button type="button" onClick={() => set(g, 'dismissed')} disabled={action.busy}>
+                    Dismiss
+                  </button>
+                ) : null}
+                {g.status !== 'open' ? (
+                  <button type="button" onClick={() => set(g, 'open')} disabled={action.busy}>
+                    Reopen
+                  </button>
+                ) : null}
+              </div>
+            </td>
+          </tr>
+        )}
+      />
     </Page>
   );
 }

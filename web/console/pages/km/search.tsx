@@ -2,6 +2,7 @@
 // rank, the rank in each list, rerank).
 import { useState } from 'preact/hooks';
 import { api } from '../../api.ts';
+import { SelectField, TableHead, TextField } from '../../forms.tsx';
 import { Empty, FormError, Page, useAction } from '../../ui.tsx';
 import { KmNav } from './shared.tsx';
 
@@ -39,30 +40,18 @@ export function SearchPage() {
     <Page title="Retrieval tester">
       <KmNav />
       <form class="card row" onSubmit={submit} style={{ marginBottom: '16px' }}>
-        <label style={{ flex: '1 1 360px' }}>
-          Question
-          <input type="search" required minLength={2} value={q} onInput={(e) => setQ(e.currentTarget.value)} placeholder="How long does a refund take?" />
-        </label>
-        <label>
-          Mode
-          <select value={mode} onChange={(e) => setMode(e.currentTarget.value)}>
-            <option value="hybrid">Hybrid</option>
-            <option value="vector">Vector only</option>
-            <option value="text">Full text only</option>
-          </select>
-        </label>
-        <label>
-          Collections
-          <select value={visibility} onChange={(e) => setVisibility(e.currentTarget.value)}>
-            <option value="">All</option>
-            <option value="public">Public (what the bot sees)</option>
-            <option value="internal">Internal</option>
-          </select>
-        </label>
-        <label>
-          Results
-          <input type="number" min={1} max={50} value={limit} onInput={(e) => setLimit(e.currentTarget.value)} style={{ width: '70px' }} />
-        </label>
+        <TextField label="Question" type="search" required minLength={2} value={q} onValue={setQ} placeholder="How long does a refund take?" style={{ flex: '1 1 360px' }} />
+        <SelectField label="Mode" value={mode} onValue={setMode}>
+          <option value="hybrid">Hybrid</option>
+          <option value="vector">Vector only</option>
+          <option value="text">Full text only</option>
+        </SelectField>
+        <SelectField label="Collections" value={visibility} onValue={setVisibility}>
+          <option value="">All</option>
+          <option value="public">Public (what the bot sees)</option>
+          <option value="internal">Internal</option>
+        </SelectField>
+        <TextField label="Results" type="number" min={1} max={50} value={limit} onValue={setLimit} inputStyle={{ width: '70px' }} />
         <button type="submit" class="primary" disabled={action.busy}>
           {action.busy ? 'Searching…' : 'Search'}
         </button>
@@ -77,23 +66,7 @@ export function SearchPage() {
             <Empty>Nothing matched. The bot would hand this question to a person.</Empty>
           ) : (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">Chunk</th>
-                  <th scope="col" title="Reciprocal-rank fusion of both lists; higher is better">
-                    Fused
-                  </th>
-                  <th scope="col" title="Cosine similarity of question and chunk">
-                    Similarity
-                  </th>
-                  <th scope="col" title="Full-text rank, 0–1">
-                    Text rank
-                  </th>
-                  <th scope="col">Rank (vector / text)</th>
-                  <th scope="col">Rerank</th>
-                </tr>
-              </thead>
+              <TableHead columns={['#', 'Chunk', { label: 'Fused', title: 'Reciprocal-rank fusion of both lists; higher is better' }, { label: 'Similarity', title: 'Cosine similarity of question and chunk' }, { label: 'Text rank', title: 'Full-text rank, 0–1' }, 'Rank (vector / text)', 'Rerank']} />
               <tbody>
                 {result.passages.map((p, i) => (
                   <tr key={p.chunkId}>

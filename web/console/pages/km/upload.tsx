@@ -3,6 +3,7 @@
 // when the stream drops). URL imports (a page, a crawl, a sitemap) show their progress and per-page errors.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, liveEvents } from '../../api.ts';
+import { SelectField, TableHead, TextField } from '../../forms.tsx';
 import { Badge, ErrorNote, FormError, ProgressBar, errorText, Page, useAction, useApi, when } from '../../ui.tsx';
 import { type Collection, type Doc, DocProgress, KmNav, StatusBadge } from './shared.tsx';
 
@@ -97,10 +98,7 @@ export function UploadPage() {
                 ))}
               </select>
             </label>
-            <label>
-              Tags (comma-separated)
-              <input value={tags} onInput={(e) => setTags(e.currentTarget.value)} placeholder="billing, returns" />
-            </label>
+            <TextField label="Tags (comma-separated)" value={tags} onValue={setTags} placeholder="billing, returns" />
           </div>
           <div
             class={`dropzone${over ? ' over' : ''}`}
@@ -210,28 +208,16 @@ function ImportSection(props: { collections: Collection[] }) {
     <section class="card stack" aria-labelledby="import-title">
       <h2 id="import-title">Import from the web</h2>
       <form class="row" onSubmit={submit}>
-        <label style={{ flex: '1 1 320px' }}>
-          Address
-          <input type="url" required value={url} onInput={(e) => setUrl(e.currentTarget.value)} placeholder="https://help.example.com/returns" />
-        </label>
-        <label>
-          What
-          <select value={mode} onChange={(e) => setMode(e.currentTarget.value as typeof mode)}>
-            <option value="url">This page</option>
-            <option value="crawl">Crawl the site</option>
-            <option value="sitemap">A sitemap</option>
-          </select>
-        </label>
+        <TextField label="Address" type="url" required value={url} onValue={setUrl} placeholder="https://help.example.com/returns" style={{ flex: '1 1 320px' }} />
+        <SelectField label="What" value={mode} onValue={setMode}>
+          <option value="url">This page</option>
+          <option value="crawl">Crawl the site</option>
+          <option value="sitemap">A sitemap</option>
+        </SelectField>
         {mode !== 'url' ? (
           <>
-            <label>
-              Max pages
-              <input type="number" min={1} max={10000} value={maxPages} onInput={(e) => setMaxPages(e.currentTarget.value)} style={{ width: '90px' }} />
-            </label>
-            <label>
-              Max depth
-              <input type="number" min={0} max={10} value={maxDepth} onInput={(e) => setMaxDepth(e.currentTarget.value)} style={{ width: '70px' }} />
-            </label>
+            <TextField label="Max pages" type="number" min={1} max={10000} value={maxPages} onValue={setMaxPages} inputStyle={{ width: '90px' }} />
+            <TextField label="Max depth" type="number" min={0} max={10} value={maxDepth} onValue={setMaxDepth} inputStyle={{ width: '70px' }} />
           </>
         ) : null}
         <label>
@@ -253,16 +239,7 @@ function ImportSection(props: { collections: Collection[] }) {
       <ErrorNote error={list.error} />
       {rows.length ? (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Address</th>
-              <th scope="col">Kind</th>
-              <th scope="col" style={{ width: '30%' }}>
-                Progress
-              </th>
-              <th scope="col">Started</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Address', 'Kind', { label: 'Progress', width: '30%' }, 'Started']} />
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>

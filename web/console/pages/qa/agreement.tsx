@@ -2,6 +2,7 @@
 // kappa in words, Spearman with its interval, exact matches — as a chart and a table.
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'preact/hooks';
+import { TableHead } from '../../forms.tsx';
 import { Empty, ErrorNote, Loading, Page, useApi } from '../../ui.tsx';
 import { categoryName, ChartCanvas, QaNav } from './shared.tsx';
 
@@ -55,16 +56,7 @@ export function AgreementPage() {
       ) : null}
       {data.data ? (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Category</th>
-              <th scope="col">Reviews</th>
-              <th scope="col">Weighted kappa</th>
-              <th scope="col">In words</th>
-              <th scope="col">Spearman (95 % interval)</th>
-              <th scope="col">Exact matches</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Category', 'Reviews', 'Weighted kappa', 'In words', 'Spearman (95 % interval)', 'Exact matches']} />
           <tbody>
             {rows.map((r) => (
               <tr key={r.category}>

@@ -2,6 +2,7 @@
 // GET /api/qa/summary — charts, with the numbers in tables beside them for those who would rather read.
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useState } from 'preact/hooks';
+import { TableHead } from '../../forms.tsx';
 import { Empty, ErrorNote, Loading, Page, useApi } from '../../ui.tsx';
 import { categoryName, ChartCanvas, QaNav, SUBJECT_NAMES } from './shared.tsx';
 
@@ -105,14 +106,7 @@ export function DashboardPage() {
             <h2>By category</h2>
             <ChartCanvas config={charts.category} summary={words(data.byCategory.map((x) => ({ label: categoryName(x.category), ...x })))} />
             <table style={{ marginTop: '12px' }}>
-              <thead>
-                <tr>
-                  <th scope="col">Category</th>
-                  <th scope="col">Average</th>
-                  <th scope="col">Scores</th>
-                  <th scope="col">Overridden by people</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Category', 'Average', 'Scores', 'Overridden by people']} />
               <tbody>
                 {data.byCategory.map((c) => (
                   <tr key={c.category}>

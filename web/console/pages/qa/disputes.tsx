@@ -2,8 +2,9 @@
 // with a resolution the agent reads.
 import { useState } from 'preact/hooks';
 import { api } from '../../api.ts';
+import { SelectField, TextField } from '../../forms.tsx';
 import { Badge, Empty, ErrorNote, FormError, Loading, Page, useAction, useApi, when } from '../../ui.tsx';
-import { categoryName, QaNav } from './shared.tsx';
+import { categoryName, QaNav, SCORE_OPTIONS } from './shared.tsx';
 
 type Dispute = { id: string; evaluationId: string; conversationId: string; category: string; agentName: string | null; reason: string; status: 'open' | 'accepted' | 'rejected'; resolution: string | null; createdAt: string };
 
@@ -55,21 +56,10 @@ function DisputeCard(props: { dispute: Dispute; onChanged: () => void }) {
       </p>
       {d.status === 'open' ? (
         <form class="row" onSubmit={(e) => e.preventDefault()}>
-          <label style={{ flex: '1 1 300px' }}>
-            Resolution (the agent reads this)
-            <input value={resolution} onInput={(e) => setResolution(e.currentTarget.value)} />
-          </label>
-          <label>
-            New score (when accepting)
-            <select value={score} onChange={(e) => setScore(e.currentTarget.value)}>
-              <option value="">Keep</option>
-              {[1, 2, 3, 4, 5].map((n) => (
-                <option key={n} value={String(n)}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TextField label="Resolution (the agent reads this)" value={resolution} onValue={setResolution} style={{ flex: '1 1 300px' }} />
+          <SelectField label="New score (when accepting)" value={score} onValue={setScore} options={SCORE_OPTIONS}>
+            <option value="">Keep</option>
+          </SelectField>
           <button type="button" class="primary" disabled={action.busy} onClick={() => settle('accepted')}>
             Accept
           </button>

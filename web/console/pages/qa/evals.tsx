@@ -1,7 +1,8 @@
 // Eval runs: the reports `kefu eval` wrote (GET /api/evals/runs), newest first with their headline metrics; each
 // opens its self-contained HTML report.
 import { useState } from 'preact/hooks';
-import { Empty, ErrorNote, Loading, Page, useApi, when } from '../../ui.tsx';
+import { ListTable } from '../../forms.tsx';
+import { ErrorNote, Loading, Page, useApi, when } from '../../ui.tsx';
 import { QaNav } from './shared.tsx';
 
 type Run = { id: string; label: string; createdAt: string; cases: number | null; durationMs: number | null; answerMode: string | null; metrics: Record<string, number>; hasHtml: boolean };
@@ -17,62 +18,43 @@ export function EvalRunsPage() {
       <QaNav />
       <ErrorNote error={list.error} />
       <Loading loading={list.loading && !list.data} />
-      {list.data && list.data.runs.length === 0 ? (
-        <Empty>
-          No eval runs yet. Run <code>npx kefu eval --cases X.cases.jsonl --kb X.kb.jsonl</code> on the server; its reports appear here.
-        </Empty>
-      ) : null}
-      {list.data && list.data.runs.length ? (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">When</th>
-              <th scope="col">Cases</th>
-              {SHOWN.map((m) => (
-                <th key={m} scope="col">
-                  {m}
-                </th>
-              ))}
-              <th scope="col">Report</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.runs.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <strong>{r.label}</strong>
-                  <div class="muted" style={{ fontSize: '12px' }}>
-                    {r.id}
-                    {r.answerMode ? ` · ${r.answerMode}` : ''}
-                  </div>
-                </td>
-                <td class="nums">{when(r.createdAt)}</td>
-                <td class="nums">{r.cases ?? '—'}</td>
-                {SHOWN.map((m) => (
-                  <td key={m} class="nums">
-                    {pct(r.metrics[m])}
-                  </td>
-                ))}
-                <td>
-                  {r.hasHtml ? (
-                    <div class="inline">
-                      <button type="button" onClick={() => setOpen(open === r.id ? null : r.id)} aria-expanded={open === r.id}>
-                        {open === r.id ? 'Hide' : 'Show'}
-                      </button>
-                      <a href={`/api/evals/runs/${encodeURIComponent(r.id)}/report.html`} target="_blank" rel="noopener">
-                        Open in a new tab
-                      </a>
-                    </div>
-                  ) : (
-                    <span class="muted">no HTML</span>
-                  )}
-                </td>
-              </tr>
+      <ListTable
+        rows={list.data?.runs}
+        empty={<>No eval runs yet. Run <code>npx kefu eval --cases X.cases.jsonl --kb X.kb.jsonl</code> on the server; its reports appear here.</>}
+        columns={['Run', 'When', 'Cases', ...SHOWN, 'Report']}
+        row={(r) => (
+          <tr key={r.id}>
+            <td>
+              <strong>{r.label}</strong>
+              <div class="muted" style={{ fontSize: '12px' }}>
+                {r.id}
+                {r.answerMode ? ` · ${r.answerMode}` : ''}
+              </div>
+            </td>
+            <td class="nums">{when(r.createdAt)}</td>
+            <td class="nums">{r.cases ?? '—'}</td>
+            {SHOWN.map((m) => (
+              <td key={m} class="nums">
+                {pct(r.metrics[m])}
+              </td>
             ))}
-          </tbody>
-        </table>
-      ) : null}
+            <td>
+              {r.hasHtml ? (
+                <div class="inline">
+                  <button type="button" onClick={() => setOpen(open === r.id ? null : r.id)} aria-expanded={open === r.id}>
+                    {open === r.id ? 'Hide' : 'Show'}
+                  </button>
+                  <a href={`/api/evals/runs/${encodeURIComponent(r.id)}/report.html`} target="_blank" rel="noopener">
+                    Open in a new tab
+                  </a>
+                </div>
+              ) : (
+                <span class="muted">no HTML</span>
+              )}
+            </td>
+          </tr>
+        )}
+      />
       {open ? <iframe title={`Eval report ${open}`} src={`/api/evals/runs/${encodeURIComponent(open)}/report.html`} sandbox="allow-scripts" style={{ width: '100%', height: '80vh', border: '1px solid var(--line)', marginTop: '16px', background: '#fff' }} /> : null}
     </Page>
   );

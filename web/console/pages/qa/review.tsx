@@ -3,8 +3,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api.ts';
 import type { PageProps } from '../../pages.ts';
+import { SelectField, TableHead, TextField } from '../../forms.tsx';
 import { Badge, ErrorNote, FormError, Loading, Page, ScoreBadge, useAction, useApi, when } from '../../ui.tsx';
-import { categoryName, type Evaluation, QaNav, type Score, SUBJECT_NAMES } from './shared.tsx';
+import { categoryName, type Evaluation, QaNav, type Score, SCORE_OPTIONS, SUBJECT_NAMES } from './shared.tsx';
 
 type Message = { id: string; sender: 'customer' | 'bot' | 'agent' | 'system'; body: string; private: boolean; confidence: number | null; createdAt: string };
 type Review = { id: string; category: string; score: number; comment: string; createdAt: string };
@@ -65,17 +66,7 @@ function EvaluationCard(props: { evaluation: Detailed; messages: Message[]; onCh
         </p>
       ) : null}
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Category</th>
-            <th scope="col">Automated</th>
-            <th scope="col">Counts</th>
-            <th scope="col">Rationale</th>
-            <th scope="col">
-              <span class="visually-hidden">Override</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Category', 'Automated', 'Counts', 'Rationale']} actions="Override" />
         <tbody>
           {(e.scores ?? [])
             .filter((s) => s.score !== null)
@@ -149,20 +140,8 @@ function CategoryRow(props: { evaluation: Detailed; score: Score; onChanged: () 
         <tr>
           <td colSpan={5}>
             <form class="row" onSubmit={submit} aria-label={`Override ${name}`}>
-              <label>
-                Score for {name}
-                <select value={score} onChange={(e) => setScore(e.currentTarget.value)}>
-                  {[1, 2, 3, 4, 5].map((n) => (
-                    <option key={n} value={String(n)}>
-                      {n}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label style={{ flex: '1 1 260px' }}>
-                Comment (why)
-                <input value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
-              </label>
+              <SelectField label={<>Score for {name}</>} value={score} onValue={setScore} options={SCORE_OPTIONS} />
+              <TextField label="Comment (why)" value={comment} onValue={setComment} style={{ flex: '1 1 260px' }} />
               <button type="submit" class="primary" disabled={action.busy}>
                 Save override
               </button>

@@ -62,3 +62,6 @@ export function ChartCanvas(props: { config: ChartConfiguration; summary: string
     </div>
   );
 }
+
+/** The choices of a 1–5 score select. */
+export const SCORE_OPTIONS = [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: n }));
