@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { Redis } from 'ioredis';
 import { createPgDb } from '../core/db/index.ts';
 import { migrate } from '../db/migrate.ts';
+import { ensureWebBuild } from './browser.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -43,6 +44,9 @@ async function probeRedis(url: string): Promise<string | null> {
 }
 
 export default async function setup(project: TestProject): Promise<void> {
+  // The browser tests load the built front end: build it once here, before any test file runs, so no file ever
+  // rebuilds web/dist (emptying it) while another file's pages are loading from it.
+  await ensureWebBuild();
   const required = process.env.KEFU_REQUIRE_SERVICES === '1';
   const dbUrl = process.env.TEST_DATABASE_URL || DEFAULT_DB;
   const redisUrl = process.env.TEST_REDIS_URL || DEFAULT_REDIS;
