@@ -1,7 +1,8 @@
 // End-to-end tests in a real browser: Debian's chromium, headless, driven by playwright-core (no browser download).
 // Without chromium the browser tests are skipped and say why — unless KEFU_REQUIRE_SERVICES=1 (CI), which fails
 // instead, like the database and Redis do. The front end they load is the real build (web/dist), rebuilt when any
-// source under web/ is newer than it; a lock directory keeps test files running at once from building together.
+// source under web/ is newer than it — by the integration global setup, before any test file runs (a rebuild empties
+// web/dist); the lock directory still keeps two runs at once from building together.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
