@@ -31,15 +31,16 @@ export const Baseline = z.record(z.string(), z.object({ value: z.number(), toler
 export type Baseline = z.infer<typeof Baseline>;
 
 /**
- * Absolute tolerance for a metric measured over `n` cases: 2 points, or four cases' worth when that is more (one case
+ * Absolute tolerance for a metric measured over `n` cases: 2 points, or six cases' worth when that is more (one case
  * is 3.7 points of the 27 out-of-scope questions in mtragun_govt), rounded up to half a point. Runs are not
  * bit-identical: search is approximate (HNSW, whose graph has random levels and is built in the order the workers
  * index the documents), so a passage can move and a confidence with it. Two runs on fresh databases moved the big
  * sets by under a point and mtragun_govt's small denominators by up to two cases; on a database full of other rows
- * (filtered search over one shared index) by up to three. The tolerance absorbs that, not a real regression.
+ * (filtered search over one shared index) by up to three, and one CI run on a fresh database by five (of 130). The
+ * tolerance absorbs that, not a real regression; the big sets, where it stays at 2 points, are the sharp check.
  */
 export function toleranceFor(n: number): number {
-  const raw = Math.max(0.02, n > 0 ? 4 / n : 0.02);
+  const raw = Math.max(0.02, n > 0 ? 6 / n : 0.02);
   return Math.ceil(raw * 200 - 1e-9) / 200;
 }
 
