@@ -23,9 +23,7 @@ async function helpedConversation(opts: { reply: string; customerAfter?: string 
   const visitor = { 'x-visitor-token': start.body.visitorToken as string };
   const id = start.body.conversation.id as string;
   await call(api.url, `/api/conversations/${id}/messages`, { headers: visitor, body: { text: 'I was charged twice for my order, this is ridiculous!!!' } });
-  const asked = await call(api.url, `/api/conversations/${id}/handoff`, { headers: visitor, body: {} });
-  // alex is online with room: the answer already says the conversation has an agent.
-  expect(asked.body.conversation.status).toBe('assigned');
+  await call(api.url, `/api/conversations/${id}/handoff`, { headers: visitor, body: {} });
   const mine = await eventually(async () => (await api.deps.db.query<{ assignee_id: string }>(`SELECT assignee_id FROM conversations WHERE id = $1 AND status = 'assigned'`, [id])).rows[0], 'the conversation to be assigned');
   expect(mine.assignee_id).toBe(agent.id);
   expect((await call(api.url, `/api/agent/conversations/${id}/messages`, { token: agent.token, body: { text: opts.reply } })).status).toBe(201);
