@@ -48,9 +48,9 @@ describe('skills', () => {
 
 describe('agents', () => {
   it('get skills with levels and a capacity; unknown skills and non-agents are refused', async () => {
-    const r = await call(api.url, `/api/team/agents/${ws.users.agent.id}`, { token: supervisor, method: 'PUT', body: { capacity: 4, skills: [{ skill: 'billing', level: 3 }, { skill: 'vip' }] } });
+    const r = await call(api.url, `/api/team/agents/${ws.users.agent.id}`, { token: supervisor, method: 'PUT', body: { capacity: 4, ticketCapacity: 7, skills: [{ skill: 'billing', level: 3 }, { skill: 'vip' }] } });
     expect(r.status).toBe(200);
-    expect(r.body.agent).toMatchObject({ id: ws.users.agent.id, capacity: 4, load: 0, presence: 'offline', skills: [{ name: 'billing', level: 3 }, { name: 'vip', level: 1 }] });
+    expect(r.body.agent).toMatchObject({ id: ws.users.agent.id, capacity: 4, ticketCapacity: 7, load: 0, presence: 'offline', skills: [{ name: 'billing', level: 3 }, { name: 'vip', level: 1 }] });
 
     const unknown = await call(api.url, `/api/team/agents/${ws.users.agent.id}`, { token: supervisor, method: 'PUT', body: { skills: [{ skill: 'billing' }, { skill: 'pre-sales' }] } });
     expect(unknown.status).toBe(400);

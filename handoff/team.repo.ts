@@ -13,6 +13,7 @@ export type AgentRow = {
   email: string;
   role: string;
   capacity: number;
+  ticketCapacity: number;
   presence: Presence;
   lastHeartbeatAt: Date | null;
   load: number;
@@ -76,7 +77,7 @@ const EFFECTIVE_PRESENCE = `CASE WHEN ${freshSql('p', '$2')} THEN p.presence ELS
 
 export async function listAgents(q: Queryable, workspaceId: string, opts: { presenceTimeoutS: number; userId?: string }): Promise<AgentRow[]> {
   const { rows } = await q.query<AgentRow>(
-    `SELECT u.id, u.name, u.email, u.role, COALESCE(p.capacity, ${DEFAULT_CAPACITY}) AS capacity,
+    `SELECT u.id, u.name, u.email, u.role, COALESCE(p.capacity, ${DEFAULT_CAPACITY}) AS capacity, COALESCE(p.ticket_capacity, 10) AS "ticketCapacity",
             COALESCE(${EFFECTIVE_PRESENCE}, 'offline') AS presence, p.last_heartbeat_at AS "lastHeartbeatAt",
             ${loadSql('u.id')} AS load,
             COALESCE((SELECT jsonb_agg(jsonb_build_object('name', s.name, 'level', a.level) ORDER BY s.name)
@@ -93,16 +94,16 @@ export async function listAgents(q: Queryable, workspaceId: string, opts: { pres
  * Sets an agent's capacity and/or skills (the whole list: skills not named are removed). Unknown skills and users who
  * are not agents or supervisors are refused with a message naming them.
  */
-export async function setAgent(tx: Queryable, workspaceId: string, userId: string, a: { capacity?: number; skills?: { skill: string; level: number }[] }): Promise<void> {
+export async function setAgent(tx: Queryable, workspaceId: string, userId: string, a: { capacity?: number; ticketCapacity?: number; skills?: { skill: string; level: number }[] }): Promise<void> {
   const user = await tx.query<{ role: string }>('SELECT role FROM users WHERE id = $1 AND workspace_id = $2 AND disabled_at IS NULL', [userId, workspaceId]);
   if (!user.rows[0]) throw new AppError('not_found', `No active staff user with id ${userId} in this workspace.`);
   if (!['agent', 'supervisor'].includes(user.rows[0].role)) {
     throw new AppError('invalid_request', `This user is a ${user.rows[0].role}; only agents and supervisors take conversations. Change their role first.`);
   }
   await tx.query(
-    `INSERT INTO agent_profiles (user_id, workspace_id, capacity) VALUES ($1, $2, COALESCE($3, 3))
-     ON CONFLICT (user_id) DO UPDATE SET capacity = COALESCE($3, agent_profiles.capacity)`,
-    [userId, workspaceId, a.capacity ?? null],
+    `INSERT INTO agent_profiles (user_id, workspace_id, capacity, ticket_capacity) VALUES ($1, $2, COALESCE($3, ${DEFAULT_CAPACITY}), COALESCE($4, 10))
+     ON CONFLICT (user_id) DO UPDATE SET capacity = COALESCE($3, agent_profiles.capacity), ticket_capacity = COALESCE($4, agent_profiles.ticket_capacity)`,
+    [userId, workspaceId, a.capacity ?? null, a.ticketCapacity ?? null],
   );
   if (!a.skills) return;
   const names = a.skills.map((s) => s.skill);

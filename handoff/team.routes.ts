@@ -25,6 +25,7 @@ const SkillParams = z.object({ name: SkillName });
 const AgentParams = z.object({ userId: z.uuid('userId must be a UUID') });
 const AgentUpdate = z.object({
   capacity: z.number().int('capacity is a whole number of conversations').min(0).max(100).optional(),
+  ticketCapacity: z.number().int('ticketCapacity is a whole number of tickets').min(0).max(1000).optional(),
   skills: z.array(z.object({ skill: SkillName, level: z.number().int().min(1, 'levels are 1 to 5').max(5, 'levels are 1 to 5').default(1) }).strict()).max(100).optional(),
 }).strict();
 const RulesBody = z.object({ rules: z.array(RoutingRule).max(200) }).strict();
