@@ -7,7 +7,7 @@ import { createJobs, type Jobs } from '../core/jobs.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { startOutboxRelay, type OutboxRelay } from '../core/outbox.ts';
 import { migrate } from '../db/migrate.ts';
-import { assignAndAnnounce, HANDOFF_QUEUE, noteConversationActivity, solveConversationTickets, SLA_SWEEP_JOB, sweepTickets, type HandoffResult, type SweepResult } from '../handoff/index.ts';
+import { assignAndAnnounce, HANDOFF_QUEUE, hasTicket, noteConversationActivity, solveConversationTickets, SLA_SWEEP_JOB, sweepTickets, type HandoffResult, type SweepResult } from '../handoff/index.ts';
 import { getConversation, type CustomerMessage, type HandoffRequest, type MessageRow } from '../conversations/index.ts';
 import { createMemoryEventBus, createRedisEventBus, type EventBus } from '../core/events.ts';
 import { DEFAULT_FETCH_POLICY, IMPORT_QUEUE, INGEST_QUEUE, processImport, processIngest, type FetchPolicy, type IngestionDeps } from '../ingestion/index.ts';
@@ -165,8 +165,9 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     async afterCustomerMessage(m, opts) {
       // A customer writing again in a conversation with a ticket starts the ticket's next-response clock. Ticket
       // bookkeeping never keeps the customer from an answer: a failure is logged.
-      await db
-        .transaction((tx) => noteConversationActivity(tx, m.workspaceId, m.conversationId, 'customer'))
+      // One read first: only a conversation with a ticket takes a transaction (this runs before every bot turn).
+      await hasTicket(db, m.workspaceId, m.conversationId)
+        .then((has) => (has ? db.transaction((tx) => noteConversationActivity(tx, m.workspaceId, m.conversationId, 'customer')) : undefined))
         .catch((err: unknown) => logger.error({ err, conversationId: m.conversationId }, "could not update the conversation's ticket after a customer message"));
       const replies = await answerMessage(botDeps, m, opts);
       await assignAfterHandoff(m.workspaceId, m.conversationId);

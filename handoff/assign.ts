@@ -130,6 +130,9 @@ export async function assignNextTicket(db: Db, workspaceId: string, opts: Assign
 /** Assigns unassigned tickets until no agent can take another (at most `limit`). */
 export async function assignTickets(db: Db, workspaceId: string, opts: AssignOptions & { limit?: number }): Promise<Ticket[]> {
   const out: Ticket[] = [];
+  // Every assignment pass ends here; most workspaces have no unassigned ticket, so one indexed read, not a transaction.
+  const { rows } = await db.query(`SELECT 1 FROM tickets WHERE workspace_id = $1 AND assignee_id IS NULL AND status IN ('new', 'open') LIMIT 1`, [workspaceId]);
+  if (!rows[0]) return out;
   for (let i = 0; i < (opts.limit ?? 100); i++) {
     const ticket = await assignNextTicket(db, workspaceId, opts);
     if (!ticket) break;

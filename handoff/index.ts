@@ -14,7 +14,7 @@ export { agentLiveRoutes } from './agent-live.routes.ts';
 export { teamRoutes } from './team.routes.ts';
 export { ticketsRoutes } from './tickets.routes.ts';
 export { HANDOFF_QUEUE, SLA_SWEEP_JOB, sweepTickets, type Breach, type SweepResult } from './sla-job.ts';
-export { noteConversationActivity, solveConversationTickets, type Ticket } from './tickets.ts';
+export { hasTicket, noteConversationActivity, solveConversationTickets, type Ticket } from './tickets.ts';
 export { DEFAULT_SLA, loadSlaPolicies, type SlaPolicy, type TicketPriority } from './sla.ts';
 export { assignAndAnnounce, assignNext, assignWaiting, type AssignOptions } from './assign.ts';
 export { decideRoute, matchRule, loadRules, RoutingRule, VIP_PRIORITY, type Route, type RoutingContext } from './routing.ts';

@@ -363,6 +363,12 @@ export async function noteConversationActivity(tx: Queryable, workspaceId: strin
   }
 }
 
+/** Whether the conversation has a ticket still in play: one indexed read, so chats without tickets pay nothing more. */
+export async function hasTicket(q: Queryable, workspaceId: string, conversationId: string): Promise<boolean> {
+  const { rows } = await q.query(`SELECT 1 FROM tickets WHERE conversation_id = $1 AND workspace_id = $2 AND status IN ('new', 'open', 'pending', 'on_hold', 'solved') LIMIT 1`, [conversationId, workspaceId]);
+  return rows.length > 0;
+}
+
 /** The conversation was resolved: its open ticket is solved with it. */
 export async function solveConversationTickets(tx: Queryable, workspaceId: string, conversationId: string, actor: TicketActor, now = new Date()): Promise<void> {
   const { rows } = await tx.query<{ id: string; status: string }>(

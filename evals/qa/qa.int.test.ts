@@ -155,7 +155,7 @@ describe('QA grading', () => {
       const deps = { ...api.deps.qaDeps, judge: llmJudge({ apiKey: 'sk-test', baseUrl: `${LLM}/v1`, model: 'judge-test', timeoutMs: 2000 }) };
       const graded = await gradeConversation(deps, conversationId);
       expect(graded.judged).toBe(1);
-      expect(prompt).toMatch(/<<<Hi Riley, I'm sorry about the double charge/);
+      expect(prompt).toMatch(/<reply>\nHi Riley, I'm sorry about the double charge/);
       const { rows } = await api.deps.db.query<{ scorer_version: string; category: string; score: number | null; rationale: string }>(
         `SELECT e.scorer_version, s.category, s.score, s.rationale FROM qa_evaluations e JOIN qa_scores s ON s.evaluation_id = e.id WHERE e.conversation_id = $1 AND e.scorer = 'llm' ORDER BY s.category`,
         [conversationId],
