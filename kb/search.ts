@@ -72,6 +72,13 @@ export type SearchDeps = {
 export const RRF_K = 10;
 export const RRF_WEIGHTS = { vector: 1, text: 0.3 };
 const CANDIDATES = 50;
+/**
+ * Up to this many chunks a workspace is searched exactly (every vector compared), past it through the HNSW index.
+ * The index is shared by every workspace of a model and filtered after the scan: for a small workspace in a large
+ * index the graph walk can miss its few rows (recall, not just order), while comparing a few thousand vectors found
+ * through the workspace's own index takes milliseconds — and gives the same answer every time.
+ */
+const EXACT_SEARCH_MAX_CHUNKS = 2000;
 
 /** The message's distinct words as to_tsquery accepts them (PostgreSQL stems and drops stop words itself). */
 export function queryWords(query: string): string[] {
@@ -176,16 +183,19 @@ async function vectorHits(deps: SearchDeps, tx: Queryable, input: SearchInput, s
   const dims = Math.trunc(embedder.dimensions); // integer and model literals: the partial HNSW index matches on them
   const params: unknown[] = [input.workspaceId, toVectorLiteral(vector), CANDIDATES];
   const filters = filterSql(input.filters, params);
-  // Filters run after the index scan; iterative scanning keeps reading the index until enough rows pass them.
-  await tx.query(`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)`);
+  const distance = `e.embedding::vector(${dims}) <=> $2::vector(${dims})`;
+  const exact = stats.chunks <= EXACT_SEARCH_MAX_CHUNKS;
+  // Index: filters run after the scan; iterative scanning keeps reading the index until enough rows pass them.
+  // Exact: ordering by `distance + 0` keeps the planner off the HNSW index, so it reads the workspace's chunks.
+  if (!exact) await tx.query(`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)`);
   const { rows } = await tx.query<{ id: string; similarity: number }>(
     `SELECT id, similarity FROM (
-       SELECT e.chunk_id AS id, 1 - (e.embedding::vector(${dims}) <=> $2::vector(${dims})) AS similarity
+       SELECT e.chunk_id AS id, 1 - (${distance}) AS similarity
          FROM chunk_embeddings e
-         JOIN chunks c ON c.id = e.chunk_id
+         JOIN chunks c ON c.id = e.chunk_id AND c.workspace_id = $1
          JOIN documents d ON d.id = c.document_id AND d.indexed_version = c.version
         WHERE e.model = ${modelLiteral(model)} AND e.workspace_id = $1${filters}
-        ORDER BY e.embedding::vector(${dims}) <=> $2::vector(${dims})
+        ORDER BY ${exact ? `(${distance}) + 0` : distance}
         LIMIT $3) hits
      ORDER BY similarity DESC, id`,
     params,
