@@ -32,6 +32,23 @@ const loads = async () =>
     [ws.id],
   )).rows;
 
+/** Who has the conversation, once it is assigned (by this pass, or another copy's a moment later). */
+const assigneeOf = (id: string) =>
+  eventually(async () => {
+    const { rows } = await api.deps.db.query<{ assignee_id: string | null }>(`SELECT assignee_id FROM conversations WHERE id = $1 AND status = 'assigned'`, [id]);
+    return rows[0]?.assignee_id;
+  }, 'the conversation to be assigned', 5_000);
+
+/** The agents' loads once they reach `expected` (another copy may still be finishing its pass), or as they are then. */
+async function settledLoads(expected: number[]) {
+  let last = await loads();
+  await eventually(async () => {
+    last = await loads();
+    return last.map((r) => r.load).join() === expected.join();
+  }, `agent loads ${expected.join('/')}`, 5_000).catch(() => undefined);
+  return last;
+}
+
 beforeAll(async () => {
   api = await startTestApi(testConfig());
   ws = await createTestWorkspace(api.deps, uniqueSlug('assign'));
@@ -46,12 +63,18 @@ describe('assignment', () => {
   it('gives conversations to online agents with the skill, least loaded first, never over capacity', async () => {
     const convs = [await waiting('billing'), await waiting('billing'), await waiting('billing'), await waiting('billing')];
     const joined = await assignWaiting(api.deps.db, ws.id, opts);
-    expect(joined).toHaveLength(3); // ana 1 + ben 2; the fourth waits
-    expect(await loads()).toEqual([{ name: 'ana', load: 1 }, { name: 'ben', load: 2 }, { name: 'cho', load: 0 }]);
+    // Other test files' API copies sweep the shared database too, and may assign some of these first: what this
+    // pass returned plus what they did is checked in the database, once every assigner has settled.
+    expect(joined.length).toBeLessThanOrEqual(3);
+    expect(await settledLoads([1, 2, 0])).toEqual([{ name: 'ana', load: 1 }, { name: 'ben', load: 2 }, { name: 'cho', load: 0 }]);
     // Oldest first: the one left waiting is the newest.
     const left = await api.deps.db.query<{ id: string }>(`SELECT id FROM conversations WHERE workspace_id = $1 AND status = 'queued'`, [ws.id]);
     expect(left.rows.map((r) => r.id)).toEqual([convs[3]!.id]);
-    expect(joined[0]!.message).toMatchObject({ sender: 'system', body: 'An agent has joined the conversation.' });
+    const joinedMessages = await api.deps.db.query<{ sender: string; body: string }>(
+      `SELECT sender, body FROM messages WHERE conversation_id = ANY($1::uuid[]) AND sender = 'system'`,
+      [convs.slice(0, 3).map((c) => c.id)],
+    );
+    expect(joinedMessages.rows).toEqual(Array(3).fill({ sender: 'system', body: 'An agent has joined the conversation.' }));
 
     // A VIP conversation waits for an agent with that skill: cho is offline.
     await waiting('vip');
@@ -61,12 +84,12 @@ describe('assignment', () => {
 
   it('prefers the contact\'s previous agent when they are online and free', async () => {
     const first = await waiting('billing');
-    const j1 = await assignNext(api.deps.db, ws.id, opts);
-    const previous = j1!.conversation.assigneeId!;
+    await assignNext(api.deps.db, ws.id, opts);
+    const previous = await assigneeOf(first.id);
     await api.deps.db.query(`UPDATE conversations SET status = 'resolved' WHERE id = $1`, [first.id]);
     const again = await waiting('billing', first.contactId);
-    const j2 = await assignNext(api.deps.db, ws.id, opts);
-    expect(j2!.conversation).toMatchObject({ id: again.id, assigneeId: previous });
+    await assignNext(api.deps.db, ws.id, opts);
+    expect(await assigneeOf(again.id)).toBe(previous);
     await api.deps.db.query(`UPDATE conversations SET status = 'resolved' WHERE workspace_id = $1 AND status IN ('assigned', 'queued')`, [ws.id]);
   });
 
@@ -74,9 +97,13 @@ describe('assignment', () => {
     for (let i = 0; i < 12; i++) await waiting('billing');
     const [a, b] = await Promise.all([assignWaiting(api.deps.db, ws.id, opts), assignWaiting(api.deps.db, ws.id, opts)]);
     const ids = [...a, ...b].map((j) => j.conversation.id);
-    expect(ids).toHaveLength(3); // total capacity of the online billing agents
-    expect(new Set(ids).size).toBe(3);
-    expect(await loads()).toEqual([{ name: 'ana', load: 1 }, { name: 'ben', load: 2 }, { name: 'cho', load: 0 }]);
+    expect(new Set(ids).size).toBe(ids.length); // no conversation given out by both
+    // Together they fill the online billing agents' capacity (3) and no more — counting any other copy's sweep over
+    // the shared test database, which may take some of them first.
+    expect(ids.length).toBeLessThanOrEqual(3);
+    expect(await settledLoads([1, 2, 0])).toEqual([{ name: 'ana', load: 1 }, { name: 'ben', load: 2 }, { name: 'cho', load: 0 }]);
+    const assigned = await api.deps.db.query(`SELECT 1 FROM conversations WHERE workspace_id = $1 AND status = 'assigned'`, [ws.id]);
+    expect(assigned.rows).toHaveLength(3);
     const joinedTwice = await api.deps.db.query(`SELECT conversation_id FROM messages WHERE workspace_id = $1 AND body = 'An agent has joined the conversation.' GROUP BY conversation_id HAVING count(*) > 1`, [ws.id]);
     expect(joinedTwice.rows).toEqual([]);
   });

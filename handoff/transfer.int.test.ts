@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createAgent, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
 import { createContact, createConversation } from '../conversations/index.ts';
-import { testConfig, uniqueSlug } from '../test/services.ts';
+import { eventually, testConfig, uniqueSlug } from '../test/services.ts';
 import { assignWaiting } from './index.ts';
 
 let api: TestApi;
@@ -25,6 +25,19 @@ async function waiting(skill: string) {
 }
 const state = async (conversationId: string) =>
   (await api.deps.db.query<{ status: string; assignee_id: string | null; skill: string | null }>('SELECT status, assignee_id, skill FROM conversations WHERE id = $1', [conversationId])).rows[0]!;
+/**
+ * Assigns what waits and returns the conversation once it is assigned: another test file's API copy sweeping the shared
+ * database may hold it during this pass, and then assigns it itself a moment later.
+ */
+async function assignedNow(conversationId: string) {
+  await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
+  return assigned(conversationId);
+}
+const assigned = (conversationId: string) =>
+  eventually(async () => {
+    const s = await state(conversationId);
+    return s.status === 'assigned' ? s : null;
+  }, 'the conversation to be assigned', 5_000);
 const post = (who: string, path: string, body?: unknown) => call(api.url, path, { token: token[who], method: 'POST', body });
 
 beforeAll(async () => {
@@ -40,8 +53,7 @@ afterAll(() => api?.close());
 describe('transfer and resolve', () => {
   it('refuses the wrong agent, unknown skills, offline or full agents, and ambiguous targets — changing nothing', async () => {
     const c = await waiting('billing');
-    await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
-    const owner = (await state(c)).assignee_id === id.ana ? 'ana' : 'ben';
+    const owner = (await assignedNow(c)).assignee_id === id.ana ? 'ana' : 'ben';
     const other = owner === 'ana' ? 'ben' : 'ana';
 
     const notMine = await post(other, `/api/agent/conversations/${c}/transfer`, { skill: 'vip' });
@@ -57,8 +69,7 @@ describe('transfer and resolve', () => {
     expect(both.body.error.message).toMatch(/either "skill" \(its queue\) or "agentId"/);
     // ben/ana each have capacity 1 and one of them is free: fill the free one, then a transfer to them is refused.
     const second = await waiting('billing');
-    await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
-    expect((await state(second)).assignee_id).toBe(id[other]);
+    expect((await assignedNow(second)).assignee_id).toBe(id[other]);
     const full = await post(owner, `/api/agent/conversations/${c}/transfer`, { agentId: id[other] });
     expect(full.status).toBe(409);
     expect(full.body.error.message).toMatch(/at capacity \(1 conversations\)/);
@@ -68,15 +79,14 @@ describe('transfer and resolve', () => {
     const third = await waiting('billing');
     const resolved = await post(owner, `/api/agent/conversations/${c}/resolve`);
     expect(resolved.body.conversation.status).toBe('resolved');
-    expect(await state(third)).toMatchObject({ status: 'assigned', assignee_id: id[owner] });
+    expect(await assigned(third)).toMatchObject({ status: 'assigned', assignee_id: id[owner] });
     await post(owner, `/api/agent/conversations/${third}/resolve`);
     await post(other, `/api/agent/conversations/${second}/resolve`);
   });
 
   it('moves a conversation to an online agent with room, keeping the note private', async () => {
     const c = await waiting('billing');
-    await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
-    const owner = (await state(c)).assignee_id === id.ana ? 'ana' : 'ben';
+    const owner = (await assignedNow(c)).assignee_id === id.ana ? 'ana' : 'ben';
     const other = owner === 'ana' ? 'ben' : 'ana';
     await api.deps.db.query(`INSERT INTO messages (workspace_id, conversation_id, sender, body) VALUES ($1, $2, 'customer', 'Hello? Anyone there?')`, [ws.id, c]);
     const mine = await call(api.url, '/api/agent/conversations', { token: token[owner] });
@@ -94,19 +104,17 @@ describe('transfer and resolve', () => {
 
   it('sends a conversation to a skill\'s queue, where the next agent with that skill takes it when they come online', async () => {
     const c = await waiting('billing');
-    await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
-    const owner = (await state(c)).assignee_id === id.ana ? 'ana' : 'ben';
+    const owner = (await assignedNow(c)).assignee_id === id.ana ? 'ana' : 'ben';
     const r = await post(owner, `/api/agent/conversations/${c}/transfer`, { skill: 'vip', note: 'Gold tier customer' });
     expect(r.body.conversation).toMatchObject({ status: 'queued', skill: 'vip', assigneeId: null });
     const online = await call(api.url, '/api/agent/presence', { token: token.cho, method: 'PUT', body: { status: 'online' } });
     expect(online.body.presence).toBe('online');
-    expect(await state(c)).toMatchObject({ status: 'assigned', assignee_id: id.cho, skill: 'vip' });
+    expect(await assigned(c)).toMatchObject({ status: 'assigned', assignee_id: id.cho, skill: 'vip' });
   });
 
   it('shows the agent the bot\'s turns and the customer, and reopens a resolved conversation to its previous agent', async () => {
     const c = await waiting('billing');
-    await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
-    const owner = (await state(c)).assignee_id === id.ana ? 'ana' : 'ben';
+    const owner = (await assignedNow(c)).assignee_id === id.ana ? 'ana' : 'ben';
     const view = await call(api.url, `/api/agent/conversations/${c}`, { token: token[owner] });
     expect(view.body).toMatchObject({ botTurns: [], contact: { name: 'Customer', conversations: [] } });
     const early = await post(owner, `/api/agent/conversations/${c}/reopen`);
@@ -118,10 +126,15 @@ describe('transfer and resolve', () => {
     expect(reopened.body.conversation).toMatchObject({ status: 'assigned', assigneeId: id[owner] });
   });
   it('holds manual claims to the same limits as automatic assignment: the skill and the capacity', async () => {
-    // Fill ana and ben (capacity 1 each), then one more billing conversation waits.
+    // Fill ana and ben (capacity 1 each; one of them still has the reopened conversation), then one more billing
+    // conversation waits.
     await waiting('billing');
     await waiting('billing');
     await assignWaiting(api.deps.db, ws.id, { presenceTimeoutS: 60 });
+    await eventually(async () => {
+      const { rows } = await api.deps.db.query(`SELECT 1 FROM conversations WHERE assignee_id = ANY($1::uuid[]) AND status = 'assigned'`, [[id.ana, id.ben]]);
+      return rows.length === 2;
+    }, 'ana and ben to have one conversation each', 5_000);
     const extra = await waiting('billing');
     expect((await state(extra)).status).toBe('queued');
     const anaHasOne = (await api.deps.db.query(`SELECT 1 FROM conversations WHERE assignee_id = $1 AND status = 'assigned'`, [id.ana])).rows.length === 1;
