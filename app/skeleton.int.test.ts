@@ -102,6 +102,11 @@ describe('walking skeleton', () => {
     expect(claims.find((x) => x.status === 409)!.body.error.code).toBe('conflict');
     const winner = claims.find((x) => x.status === 200)!.body.conversation;
     expect([ws.users.agent.id, ws.users.supervisor.id]).toContain(winner.assigneeId);
+    // The loser is told who has it.
+    const winnerName = winner.assigneeId === ws.users.agent.id ? 'agent' : 'supervisor';
+    const lost = claims.find((x) => x.status === 409)!.body.error;
+    expect(lost.message).toBe(`${winnerName} already has this conversation. Pick the next one from the queue.`);
+    expect(lost.details).toMatchObject({ status: 'assigned', assigneeId: winner.assigneeId, assigneeName: winnerName });
 
     // The bot stays quiet once a person has the conversation.
     const later = await call(api.url, `/api/conversations/${c.id}/messages`, { token: c.token, body: { text: 'How long is the warranty?' } });

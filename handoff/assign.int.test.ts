@@ -122,4 +122,28 @@ describe('assignment', () => {
     }, 'the waiting conversation to be assigned to the agent who came online', 10_000);
     expect(row).toEqual({ status: 'assigned', assignee_id: agents.cho });
   });
+
+  it('assigns waiting work to an agent whose heartbeats had lapsed as soon as their console beats again', async () => {
+    await api.deps.db.query(`UPDATE conversations SET status = 'resolved', resolved_at = now() WHERE workspace_id = $1 AND status IN ('assigned', 'queued')`, [ws.id]);
+    // cho chose "online" but the console went quiet: offline for assignment, whatever the stored choice says.
+    await api.deps.db.query(`UPDATE agent_profiles SET presence = 'online', last_heartbeat_at = now() - interval '10 minutes' WHERE user_id = $1`, [agents.cho]);
+    const vip = await waiting('vip');
+    expect(await assignNext(api.deps.db, ws.id, opts)).toBeNull();
+    const token = await login(api.url, logins.cho!.email, logins.cho!.password);
+    const r = await call(api.url, '/api/agent/heartbeat', { token, method: 'POST' });
+    expect(r.body).toEqual({ presence: 'online', changed: true });
+    expect(await assigneeOf(vip.id)).toBe(agents.cho);
+  });
+
+  it('assigns waiting work at once when a supervisor raises an agent\'s capacity', async () => {
+    const { rows } = await api.deps.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM conversations WHERE assignee_id = $1 AND status = 'assigned'`, [agents.ana]);
+    await api.deps.db.query(`UPDATE agent_profiles SET capacity = $2, last_heartbeat_at = now() WHERE user_id = $1`, [agents.ana, rows[0]!.n]);
+    await api.deps.db.query(`UPDATE agent_profiles SET presence = 'offline' WHERE user_id = $1`, [agents.ben]);
+    const billing = await waiting('billing');
+    expect(await assignNext(api.deps.db, ws.id, opts)).toBeNull(); // ana is full, ben is offline
+    const supervisor = await login(api.url, ws.users.supervisor.email, ws.users.supervisor.password);
+    const r = await call(api.url, `/api/team/agents/${agents.ana}`, { token: supervisor, method: 'PUT', body: { capacity: rows[0]!.n + 1 } });
+    expect(r.status).toBe(200);
+    expect(await assigneeOf(billing.id)).toBe(agents.ana);
+  });
 });

@@ -135,25 +135,33 @@ export async function myConversations(q: Queryable, workspaceId: string, agentId
   return rows;
 }
 
-/**
- * Claims a queued conversation for `agentId`. Atomic: the row is locked with SKIP LOCKED, so a concurrent claim
- * of the same conversation finds nothing and gets a conflict instead of a second assignment.
- */
 export type Joined = { conversation: ConversationRow; message: MessageRow };
 
+/**
+ * Claims a queued conversation for `agentId`. Atomic: the claim waits for the conversation's row lock (an assigner
+ * or another claim may hold it for a moment), then finds it still queued — or gets a 409 naming who has it now.
+ */
 export async function claimConversation(db: Db, c: { workspaceId: string; conversationId: string; agentId: string }): Promise<Joined> {
   return db.transaction(async (tx) => {
-    const locked = await tx.query<{ id: string }>(
-      `SELECT id FROM conversations WHERE id = $1 AND workspace_id = $2 AND status = 'queued' FOR UPDATE SKIP LOCKED`,
+    await tx.query('SELECT 1 FROM conversations WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [c.conversationId, c.workspaceId]);
+    // Read after the lock, in a statement of its own: it sees what a claim or assigner that held the lock committed.
+    const locked = await tx.query<{ status: string; assigneeId: string | null; assigneeName: string | null }>(
+      `SELECT c.status, c.assignee_id AS "assigneeId", u.name AS "assigneeName"
+         FROM conversations c LEFT JOIN users u ON u.id = c.assignee_id WHERE c.id = $1 AND c.workspace_id = $2`,
       [c.conversationId, c.workspaceId],
     );
-    if (!locked.rows[0]) {
-      const exists = await tx.query<{ status: string; assignee_id: string | null }>('SELECT status, assignee_id FROM conversations WHERE id = $1 AND workspace_id = $2', [c.conversationId, c.workspaceId]);
-      const row = exists.rows[0];
-      if (!row) throw new AppError('not_found', `No conversation with id ${c.conversationId} in this workspace.`);
-      throw new AppError('conflict', row.status === 'assigned' ? 'Another agent has already taken this conversation. Pick the next one from the queue.' : `This conversation is not waiting for an agent (it is ${row.status}).`, {
-        details: { status: row.status },
-      });
+    const row = locked.rows[0];
+    if (!row) throw new AppError('not_found', `No conversation with id ${c.conversationId} in this workspace.`);
+    if (row.status !== 'queued') {
+      const details = { status: row.status, assigneeId: row.assigneeId, assigneeName: row.assigneeName };
+      if (row.status === 'assigned' && row.assigneeId === c.agentId) throw new AppError('conflict', 'You already have this conversation.', { details });
+      throw new AppError(
+        'conflict',
+        row.status === 'assigned'
+          ? `${row.assigneeName ?? 'Another agent'} already has this conversation. Pick the next one from the queue.`
+          : `This conversation is not waiting for an agent (it is ${row.status}).`,
+        { details },
+      );
     }
     await mayTake(tx, c.workspaceId, c.agentId, c.conversationId);
     const conversation = await applyEvent(tx, c.workspaceId, c.conversationId, { type: 'agent_assigned', agentId: c.agentId });

@@ -64,6 +64,10 @@ describe('agents', () => {
     expect(kb.body.error.message).toMatch(/kb_manager; only agents and supervisors take conversations/);
     const level = await call(api.url, `/api/team/agents/${ws.users.agent.id}`, { token: supervisor, method: 'PUT', body: { skills: [{ skill: 'billing', level: 9 }] } });
     expect(level.status).toBe(400);
+    const twice = await call(api.url, `/api/team/agents/${ws.users.agent.id}`, { token: supervisor, method: 'PUT', body: { skills: [{ skill: 'billing' }, { skill: 'billing', level: 3 }] } });
+    expect(twice.status).toBe(400);
+    expect(twice.body.error.message).toMatch(/each skill can be listed once/);
+    expect((await call(api.url, '/api/team/agents', { token: supervisor })).body.agents.find((a: { id: string }) => a.id === ws.users.agent.id).skills).toHaveLength(2);
   });
 
   it('are online while heartbeats arrive, away when they say so, and offline when heartbeats stop', async () => {
@@ -77,6 +81,9 @@ describe('agents', () => {
     // The console closed: the last heartbeat is older than PRESENCE_TIMEOUT_S.
     await api.deps.db.query(`UPDATE agent_profiles SET last_heartbeat_at = now() - interval '5 minutes' WHERE user_id = $1`, [ws.users.agent.id]);
     expect((await call(api.url, '/api/agent/me', { token: agent })).body.agent.presence).toBe('offline');
+    // The console is back: its next heartbeat makes the agent online again, and that is a change (work is assigned).
+    expect((await call(api.url, '/api/agent/heartbeat', { token: agent, method: 'POST' })).body).toEqual({ presence: 'online', changed: true });
+    expect((await call(api.url, '/api/agent/heartbeat', { token: agent, method: 'POST' })).body).toEqual({ presence: 'online', changed: false });
 
     const bad = await call(api.url, '/api/agent/presence', { token: agent, method: 'PUT', body: { status: 'busy' } });
     expect(bad.status).toBe(400);

@@ -116,19 +116,22 @@ export async function setAgent(tx: Queryable, workspaceId: string, userId: strin
 }
 
 /**
- * A heartbeat from the agent's console, optionally changing presence. Returns the presence that now counts.
+ * A heartbeat from the agent's console, optionally changing presence. Returns the presence that now counts, and
+ * whether it differs from the one that counted before: an agent whose heartbeats had lapsed (offline, whatever their
+ * stored choice) and who sends one again has changed, to online — and is given waiting work at once.
  * Going offline is immediate; so is coming back online.
  */
-export async function heartbeat(q: Queryable, workspaceId: string, userId: string, presence?: Presence): Promise<{ presence: Presence; changed: boolean }> {
+export async function heartbeat(q: Queryable, workspaceId: string, userId: string, presence: Presence | undefined, presenceTimeoutS: number): Promise<{ presence: Presence; changed: boolean }> {
   const { rows } = await q.query<{ presence: Presence; changed: boolean }>(
-    `WITH before AS (SELECT presence, last_heartbeat_at FROM agent_profiles WHERE user_id = $1)
+    `WITH before AS (
+       SELECT CASE WHEN ${freshSql('p', '$4')} THEN p.presence ELSE 'offline' END AS presence FROM agent_profiles p WHERE p.user_id = $1)
      INSERT INTO agent_profiles (user_id, workspace_id, presence, last_heartbeat_at, presence_changed_at)
      VALUES ($1, $2, COALESCE($3, 'online'), now(), now())
      ON CONFLICT (user_id) DO UPDATE SET last_heartbeat_at = now(),
         presence = COALESCE($3, agent_profiles.presence),
-        presence_changed_at = CASE WHEN COALESCE($3, agent_profiles.presence) <> agent_profiles.presence THEN now() ELSE agent_profiles.presence_changed_at END
+        presence_changed_at = CASE WHEN COALESCE($3, agent_profiles.presence) <> (SELECT presence FROM before) THEN now() ELSE agent_profiles.presence_changed_at END
      RETURNING presence, NOT EXISTS (SELECT 1 FROM before WHERE before.presence = agent_profiles.presence) AS changed`,
-    [userId, workspaceId, presence ?? null],
+    [userId, workspaceId, presence ?? null, presenceTimeoutS],
   );
   return rows[0]!;
 }

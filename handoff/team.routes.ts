@@ -26,7 +26,11 @@ const AgentParams = z.object({ userId: z.uuid('userId must be a UUID') });
 const AgentUpdate = z.object({
   capacity: z.number().int('capacity is a whole number of conversations').min(0).max(100).optional(),
   ticketCapacity: z.number().int('ticketCapacity is a whole number of tickets').min(0).max(1000).optional(),
-  skills: z.array(z.object({ skill: SkillName, level: z.number().int().min(1, 'levels are 1 to 5').max(5, 'levels are 1 to 5').default(1) }).strict()).max(100).optional(),
+  skills: z
+    .array(z.object({ skill: SkillName, level: z.number().int().min(1, 'levels are 1 to 5').max(5, 'levels are 1 to 5').default(1) }).strict())
+    .max(100)
+    .refine((list) => new Set(list.map((s) => s.skill)).size === list.length, 'each skill can be listed once; give it one level')
+    .optional(),
 }).strict();
 const RulesBody = z.object({ rules: z.array(RoutingRule).max(200) }).strict();
 const QuickReplyQuery = z.object({ q: z.string().max(200).optional(), conversationId: z.uuid('conversationId must be a UUID').optional() });
@@ -160,6 +164,8 @@ export function teamRoutes(deps: HandoffDeps): Router {
       await setAgent(tx, who.workspaceId, userId, input);
       await audit(tx, who, 'agent.changed', { type: 'user', id: userId, details: input });
     });
+    // More capacity or a new skill can make waiting work theirs now.
+    if (input.capacity !== undefined || input.ticketCapacity !== undefined || input.skills) await assignAndAnnounce(deps, who.workspaceId);
     res.json({ agent: (await listAgents(deps.db, who.workspaceId, { ...timeout, userId }))[0] });
   });
 
@@ -167,14 +173,17 @@ export function teamRoutes(deps: HandoffDeps): Router {
   router.post('/agent/heartbeat', async (_req, res) => {
     const who = authorize(res, 'conversations:work');
     if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent has a presence.');
-    res.json(await heartbeat(deps.db, who.workspaceId, who.userId));
+    const result = await heartbeat(deps.db, who.workspaceId, who.userId, undefined, deps.presenceTimeoutS);
+    // Back after missed heartbeats (a closed laptop, a lost connection): online again, so waiting work is theirs.
+    if (result.presence === 'online' && result.changed) await assignAndAnnounce(deps, who.workspaceId);
+    res.json(result);
   });
 
   router.put('/agent/presence', async (req, res) => {
     const who = authorize(res, 'conversations:work');
     if (who.type !== 'user') throw new AppError('forbidden', 'Only a signed-in agent has a presence.');
     const { status } = parse(PresenceBody, req.body, 'presence');
-    const result = await heartbeat(deps.db, who.workspaceId, who.userId, status);
+    const result = await heartbeat(deps.db, who.workspaceId, who.userId, status, deps.presenceTimeoutS);
     // Coming online frees capacity: waiting conversations are assigned at once (to this agent or others).
     if (result.presence === 'online' && result.changed) await assignAndAnnounce(deps, who.workspaceId);
     res.json(result);

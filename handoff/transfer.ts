@@ -48,13 +48,19 @@ export async function transfer(
       if (!skill.rows[0]) throw new AppError('invalid_request', `Unknown skill "${to.skill}". Pick one of the workspace's skills (GET /api/team/skills).`);
     }
     if (to.agentId) {
-      // The target must be an online agent (or supervisor) of this workspace with room: checked under their row lock.
+      // The target must be an online agent (or supervisor) of this workspace with room: checked under the lock of
+      // their profile row — the one automatic assignment and claims take — so no assigner can fill them meanwhile.
+      // (Waiting here is safe: assigners never wait for a conversation someone has, which this one is.)
       const { rows } = await tx.query<{ name: string; online: boolean; capacity: number }>(
         `SELECT u.name, COALESCE(${onlineSql('p', '$3')}, false) AS online, p.capacity
            FROM users u LEFT JOIN agent_profiles p ON p.user_id = u.id
-          WHERE u.id = $1 AND u.workspace_id = $2 AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor') FOR UPDATE OF u`,
+          WHERE u.id = $1 AND u.workspace_id = $2 AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor')`,
         [to.agentId, workspaceId, opts.presenceTimeoutS],
       );
+      if (rows[0]?.online) {
+        const locked = await tx.query<{ capacity: number }>('SELECT capacity FROM agent_profiles WHERE user_id = $1 FOR UPDATE', [to.agentId]);
+        rows[0].capacity = locked.rows[0]!.capacity;
+      }
       const target = rows[0];
       if (!target) throw new AppError('invalid_request', `No agent with id ${to.agentId} in this workspace.`);
       if (to.agentId === before.assigneeId) throw new AppError('invalid_request', `${target.name} already has this conversation.`);
