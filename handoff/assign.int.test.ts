@@ -91,6 +91,17 @@ describe('assignment', () => {
     await assignNext(api.deps.db, ws.id, opts);
     expect(await assigneeOf(again.id)).toBe(previous);
     await api.deps.db.query(`UPDATE conversations SET status = 'resolved' WHERE workspace_id = $1 AND status IN ('assigned', 'queued')`, [ws.id]);
+
+    // An admin turns the preference off: the least loaded agent gets the returning customer instead.
+    const admin = await login(api.url, ws.users.admin.email, ws.users.admin.password);
+    expect((await call(api.url, '/api/admin/settings', { token: admin, method: 'PATCH', body: { preferPreviousAgent: false } })).status).toBe(200);
+    const other = Object.values(agents).find((a) => a !== previous && a !== agents.cho)!;
+    await api.deps.db.query(`UPDATE agent_profiles SET last_assigned_at = NULL WHERE user_id = $1`, [other]);
+    const third = await waiting('billing', first.contactId);
+    await assignNext(api.deps.db, ws.id, opts);
+    expect(await assigneeOf(third.id)).toBe(other);
+    await api.deps.db.query(`UPDATE conversations SET status = 'resolved' WHERE workspace_id = $1 AND status IN ('assigned', 'queued')`, [ws.id]);
+    await call(api.url, '/api/admin/settings', { token: admin, method: 'PATCH', body: { preferPreviousAgent: true } });
   });
 
   it('never double-assigns and never exceeds capacity with two assigners racing', async () => {

@@ -15,6 +15,7 @@ import { queueOrderSql } from './routing.ts';
 import { TICKET_PRIORITIES } from './sla.ts';
 import { sayTo } from './texts.ts';
 
+/** `preferPreviousAgent`: overrides the workspace's setting of that name (on unless an admin turned it off). */
 export type AssignOptions = { presenceTimeoutS: number; preferPreviousAgent?: boolean };
 
 /** How many queued conversations one pass looks at for one that some agent can take now. */
@@ -38,13 +39,14 @@ async function eligibleAgents(tx: Queryable, workspaceId: string, w: Work, opts:
   const { rows } = await tx.query<Candidate>(
     `SELECT p.user_id AS "userId", ${LOAD[w.kind].capacity} AS capacity,
             ${LOAD[w.kind].load('p.user_id')} AS load,
-            COALESCE(p.user_id = ${previous}, false) AND $6::boolean AS previous
+            COALESCE(p.user_id = ${previous}, false)
+              AND COALESCE($6::boolean, (SELECT (w.settings->>'preferPreviousAgent')::boolean FROM workspaces w WHERE w.id = $1), true) AS previous
        FROM agent_profiles p JOIN users u ON u.id = p.user_id AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor')
       WHERE p.workspace_id = $1 AND ${onlineSql('p', '$2')}
         AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id
                                           WHERE a.user_id = p.user_id AND s.workspace_id = $1 AND s.name = $3))
       ORDER BY previous DESC, load, p.last_assigned_at NULLS FIRST, p.user_id`,
-    [workspaceId, opts.presenceTimeoutS, w.skill, w.contactId, w.id, opts.preferPreviousAgent ?? true],
+    [workspaceId, opts.presenceTimeoutS, w.skill, w.contactId, w.id, opts.preferPreviousAgent ?? null],
   );
   // The previous agent only when they have room; everyone else by load (the ORDER BY), over capacity never.
   return rows.filter((r) => r.load < r.capacity);

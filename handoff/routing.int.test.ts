@@ -50,6 +50,9 @@ describe('routing', () => {
     // No rule matches and no collection was involved: the workspace's default skill, once set.
     expect(await handOver('I want to talk to a human')).toMatchObject({ status: 'queued', skill: null });
     const admin = await login(api.url, ws.users.admin.email, ws.users.admin.password);
+    const unknown = await call(api.url, '/api/admin/settings', { token: admin, method: 'PATCH', body: { defaultSkill: 'generall' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/Unknown skill "generall" for defaultSkill/);
     expect((await call(api.url, '/api/admin/settings', { token: admin, method: 'PATCH', body: { defaultSkill: 'general' } })).status).toBe(200);
     expect(await handOver('I want to talk to a human')).toMatchObject({ status: 'queued', skill: 'general' });
   });

@@ -34,6 +34,8 @@ const Settings = z
     businessHours: BusinessHoursSchema.nullable().optional(),
     // The queue for conversations no routing rule or knowledge collection places.
     defaultSkill: z.string().trim().min(1).max(63).nullable().optional(),
+    // A returning customer goes to the agent who helped them last when that agent is online and has room (default on).
+    preferPreviousAgent: z.boolean().optional(),
     timeZone: z.string().min(1).max(64).optional(),
     languages: z.array(z.string().min(2).max(35)).max(50).optional(),
   })
@@ -176,6 +178,10 @@ export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } }
     const who = authorize(res, 'admin:settings');
     const patch = parse(Settings, req.body, 'settings');
     const workspace = await deps.db.transaction(async (tx) => {
+      if (patch.defaultSkill) {
+        const skill = await tx.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [who.workspaceId, patch.defaultSkill]);
+        if (!skill.rows[0]) throw new AppError('invalid_request', `Unknown skill "${patch.defaultSkill}" for defaultSkill. Create it first (POST /api/team/skills) or pick one of GET /api/team/skills.`);
+      }
       const { rows } = await tx.query<{ slug: string; name: string; settings: Record<string, unknown> }>('UPDATE workspaces SET settings = settings || $2::jsonb WHERE id = $1 RETURNING slug, name, settings', [who.workspaceId, JSON.stringify(patch)]);
       const merged = loadBotSettings({ ...rows[0]!.settings, botClarifyThreshold: undefined }, deps.botDeps.defaults);
       const clarify = rows[0]!.settings.botClarifyThreshold;
