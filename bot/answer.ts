@@ -10,6 +10,7 @@ import type { BotDeps } from './index.ts';
 import { handoffMessage } from './messages.ts';
 import { runTurn, summarize, type Decision, type HistoryTurn, type PriorTurn, type TurnResult } from './pipeline.ts';
 import { loadBotSettings, businessHoursState } from './settings.ts';
+import { matchSensitiveTopic } from './signals.ts';
 
 export type AnswerInput = { workspaceId: string; conversationId: string; messageId: string; text: string };
 export type AnswerOptions = { onToken?: (text: string) => void; now?: Date };
@@ -58,10 +59,14 @@ export async function handToPeople(deps: BotDeps, r: { workspaceId: string; conv
   const row = conv.rows[0];
   const language = row?.language ?? row?.contact_language ?? null;
   const [history, priorTurns] = await Promise.all([loadHistory(deps, r.conversationId), loadPriorTurns(deps, r.conversationId)]);
-  const lastAsked = [...history].reverse().find((h) => h.role === 'customer')?.text ?? '(nothing yet)';
-  const summary = summarize({ workspaceId: r.workspaceId, text: lastAsked, history: history.slice(0, -1), priorTurns, settings: loadBotSettings(row?.settings, deps.defaults) }, 'customer_asked', null, [], {}, language);
+  // The summary's "Customer asked" is their last message; "Earlier" is what came before it (never the same line twice).
+  const last = history.map((h) => h.role).lastIndexOf('customer');
+  const lastAsked = last >= 0 ? history[last]!.text : '';
+  const settings = loadBotSettings(row?.settings, deps.defaults);
+  const summary = summarize({ workspaceId: r.workspaceId, text: lastAsked, history: last >= 0 ? history.slice(0, last) : history, priorTurns, settings }, 'customer_asked', null, [], {}, language);
+  const customerText = history.filter((h) => h.role === 'customer').slice(-3).map((h) => h.text).join('\n');
   const hours = businessHoursState(row?.settings, now, language);
-  return requestHandoff(deps.db, { ...r, reason: 'customer_asked', summary, message: (notice) => handoffMessage(language, 'customer_asked', notice, hours), presenceTimeoutS: deps.presenceTimeoutS, route: { text: history.filter((h) => h.role === 'customer').slice(-3).map((h) => h.text).join('\n'), language, collectionIds: [] } });
+  return requestHandoff(deps.db, { ...r, reason: 'customer_asked', summary, message: (notice) => handoffMessage(language, 'customer_asked', notice, hours), presenceTimeoutS: deps.presenceTimeoutS, route: { text: customerText, language, collectionIds: [], topic: matchSensitiveTopic(customerText, settings.sensitiveTopics)?.name ?? null } });
 }
 
 async function act(deps: BotDeps, input: AnswerInput, turn: TurnResult, raw: Record<string, unknown>, now: Date): Promise<{ messages: MessageRow[]; suppressed: boolean }> {
@@ -76,7 +81,13 @@ async function act(deps: BotDeps, input: AnswerInput, turn: TurnResult, raw: Rec
       summary: turn.summary ?? undefined,
       message: (notice) => handoffMessage(turn.language, reason, notice, hours),
       presenceTimeoutS: deps.presenceTimeoutS,
-      route: { text: input.text, language: turn.language, collectionIds: [...new Set(turn.passages.slice(0, 3).map((p) => p.collectionId))] },
+      route: {
+        text: input.text,
+        language: turn.language,
+        collectionIds: [...new Set(turn.passages.slice(0, 3).map((p) => p.collectionId))],
+        documentIds: [...new Set(turn.passages.slice(0, 3).map((p) => p.documentId))],
+        topic: typeof turn.signals.sensitiveTopic === 'string' ? turn.signals.sensitiveTopic : null,
+      },
     });
     return { messages: handed.message ? [handed.message] : [], suppressed: handed.alreadyQueued };
   }

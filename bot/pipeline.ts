@@ -226,7 +226,8 @@ export async function runTurn(deps: BotDeps, input: TurnInput, opts: { onToken?:
 /** A few lines for the agent: what the customer wants, why the bot handed over, what it found. PII redacted. */
 export function summarize(input: TurnInput, reason: HandoffReason, confidence: number | null, passages: Passage[], signals: Record<string, unknown>, language: string | null): string {
   const asked = input.history.filter((h) => h.role === 'customer').slice(-2).map((h) => h.text);
-  const lines = [`Customer asked: "${clip(redact(input.text), 300)}"${language ? ` (language: ${language})` : ''}`];
+  const lang = language ? ` (language: ${language})` : '';
+  const lines = [input.text.trim() ? `Customer asked: "${clip(redact(input.text), 300)}"${lang}` : `The customer asked for a person before writing a question${lang}`];
   if (asked.length) lines.push(`Earlier: ${asked.map((a) => `"${clip(redact(a), 120)}"`).join(' · ')}`);
   lines.push(`Handed over: ${reason.replace(/_/g, ' ')}${confidence !== null ? ` (bot confidence ${confidence.toFixed(2)})` : ''}`);
   if (signals.sensitiveTopic) lines.push(`Sensitive topic: ${String(signals.sensitiveTopic)}`);

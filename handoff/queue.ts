@@ -47,8 +47,11 @@ export type HandoffInput = {
   message: (notice: HandoffNotice) => string;
   /** For the estimated wait: agents without a heartbeat this long are offline. */
   presenceTimeoutS: number;
-  /** What routing looks at besides the conversation and contact: the customer's words, language, collections seen. */
-  route?: { text: string; language: string | null; collectionIds: string[] };
+  /**
+   * What routing looks at besides the conversation and contact: the customer's words, language, the collections and
+   * articles the bot found, and the sensitive topic it matched.
+   */
+  route?: { text: string; language: string | null; collectionIds: string[]; documentIds?: string[]; topic?: string | null };
 };
 
 export async function requestHandoff(db: Db, r: HandoffInput, now = new Date()): Promise<HandoffResult> {
@@ -74,6 +77,8 @@ export async function requestHandoff(db: Db, r: HandoffInput, now = new Date()):
       channel: who.rows[0]?.channel ?? 'api',
       tier: who.rows[0]?.tier ?? null,
       collectionIds: r.route?.collectionIds ?? [],
+      documentIds: r.route?.documentIds ?? [],
+      topic: r.route?.topic ?? null,
     });
     await tx.query('UPDATE conversations SET handoff_summary = $2, handoff_at = now(), skill = COALESCE($3, skill), priority = $4 WHERE id = $1', [r.conversationId, r.summary ?? null, route.skill, route.priority]);
     conversation = { ...conversation, handoffSummary: r.summary ?? null, skill: route.skill ?? conversation.skill, priority: route.priority };

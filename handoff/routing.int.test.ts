@@ -84,11 +84,48 @@ describe('routing', () => {
     const waited35 = await queued(0, 35); // +3: level with fresh3, and earlier
     const waited90 = await queued(0, 90); // +5 at most
     const vip = await queued(10, 0);
+    // SLA: a conversation whose ticket is past its first-response due time gains five steps more; one whose ticket is
+    // not due yet (or was answered) gains nothing.
+    const overdue = await queued(0, 1);
+    const notDue = await queued(0, 2);
+    const ticket = (conversationId: string, dueMinutes: number) =>
+      api.deps.db.query(
+        `INSERT INTO tickets (workspace_id, subject, conversation_id, source, first_response_due_at) VALUES ($1, 'Waiting', $2, 'no_agent', now() + make_interval(mins => $3))`,
+        [ws.id, conversationId, dueMinutes],
+      );
+    await ticket(overdue, -5);
+    await ticket(notDue, 60);
     const agent = await login(api.url, ws.users.agent.email, ws.users.agent.password);
     const q = (await call(api.url, '/api/agent/queue?skill=aging', { token: agent })).body.queue;
-    expect(q.map((e: { conversationId: string }) => e.conversationId)).toEqual([vip, waited90, waited35, fresh3]);
-    expect(q.map((e: { effectivePriority: number }) => e.effectivePriority)).toEqual([10, 5, 3, 3]);
-    expect(q.map((e: { position: number }) => e.position)).toEqual([1, 2, 3, 4]);
+    expect(q.map((e: { conversationId: string }) => e.conversationId)).toEqual([vip, waited90, overdue, waited35, fresh3, notDue]);
+    expect(q.map((e: { effectivePriority: number }) => e.effectivePriority)).toEqual([10, 5, 5, 3, 3, 0]);
+    expect(q.map((e: { position: number }) => e.position)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('routes by the intent the bot saw (sensitive topic, article tags) and by the collection it read', async () => {
+    const [faq] = (await api.deps.db.query<{ id: string }>(`INSERT INTO kb_collections (workspace_id, name) VALUES ($1, 'Shipping FAQ') RETURNING id`, [ws.id])).rows;
+    const doc = await api.deps.db.query<{ id: string }>(
+      `INSERT INTO documents (workspace_id, collection_id, title, mime, content_hash, tags) VALUES ($1, $2, 'Lost parcels', 'text/markdown', 'x', '{courier,shipping}') RETURNING id`,
+      [ws.id, faq!.id],
+    );
+    const put = (rules: unknown[]) => call(api.url, '/api/team/routing-rules', { token: supervisor, method: 'PUT', body: { rules } });
+    const unknownCollection = await put([{ name: 'x', when: { collections: ['Shiping FAQ'] }, skill: 'general' }]);
+    expect(unknownCollection.status).toBe(400);
+    expect(unknownCollection.body.error.message).toMatch(/Unknown knowledge collection in the rules: Shiping FAQ/);
+    const saved = await put([
+      { name: 'Legal', when: { intents: ['legal'] }, skill: 'vip', priority: 30 },
+      { name: 'Couriers', when: { intents: ['courier'] }, skill: 'general' },
+      { name: 'Shipping articles', when: { collections: ['shipping faq'] }, skill: 'billing' },
+    ]);
+    expect(saved.status).toBe(200);
+    expect(saved.body.rules[0].when).toEqual({ intents: ['legal'] });
+    const ctx = { reason: 'low_confidence' as const, text: 'where is it', language: 'en', channel: 'widget', tier: null, collectionIds: [faq!.id] };
+    expect(await decideRoute(api.deps.db, ws.id, { ...ctx, documentIds: [doc.rows[0]!.id] })).toMatchObject({ skill: 'general', by: 'rule: Couriers' });
+    expect(await decideRoute(api.deps.db, ws.id, ctx)).toMatchObject({ skill: 'billing', by: 'rule: Shipping articles' });
+    // Through the bot: the default "legal" topic sends the customer to a person, and the Legal rule picks the queue.
+    expect(await handOver('I will contact a lawyer about this order')).toMatchObject({ status: 'queued', skill: 'vip', priority: 30 });
+    await api.deps.db.query(`UPDATE conversations SET status = 'resolved', resolved_at = now() WHERE workspace_id = $1 AND priority = 30`, [ws.id]);
+    await put([]);
   });
 
   it('shows the queue per skill', async () => {

@@ -18,6 +18,13 @@ describe('matchRule', () => {
     expect(matchRule(rules, ctx({ text: '你好', language: 'zh' }))?.name).toBe('chinese');
     expect(matchRule(rules, ctx({ reason: 'frustration' }))?.name).toBe('upset');
   });
+  it('matches the intent the bot saw and the collections it read', () => {
+    const byIntent = [rule('legal', { intents: ['Legal'] }, 'legal'), rule('returns', { collections: ['Returns policy'] }, 'after-sales')];
+    expect(matchRule(byIntent, ctx({ intents: ['legal'] }))?.name).toBe('legal');
+    expect(matchRule(byIntent, ctx({ intents: ['shipping'], collections: ['returns policy'] }))?.name).toBe('returns');
+    expect(matchRule(byIntent, ctx({ intents: [], collections: ['FAQ'] }))).toBeNull();
+    expect(matchRule(byIntent, ctx())).toBeNull();
+  });
   it('matches keywords as whole words and needs every condition', () => {
     expect(matchRule(rules, ctx({ text: 'refundable deposit?' }))).toBeNull();
     expect(matchRule(rules, ctx({ reason: 'frustration', channel: 'email' }))).toBeNull();

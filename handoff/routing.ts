@@ -1,7 +1,10 @@
 // Routing: which skill's queue a conversation joins when it goes to people, and with what priority. Rules are
-// evaluated in order (the first whose conditions all hold wins); without a matching rule, the default skill of the
-// knowledge collection the bot was looking at, then the workspace's default skill. VIP contacts are prioritised, and
-// waiting raises a conversation's priority as it goes (queueOrderSql), so nobody waits behind newer arrivals forever.
+// evaluated in order (the first whose conditions all hold wins): the bot's reason and the intent it saw (the sensitive
+// topic it matched, the tags of the articles it found), the knowledge collections it read, keywords, the contact's
+// tier, language and channel. Without a matching rule, the default skill of the knowledge collection the bot was
+// looking at, then the workspace's default skill. VIP contacts are prioritised; waiting raises a conversation's
+// priority as it goes, and a missed first-response target of its ticket raises it more (queueOrderSql), so nobody
+// waits behind newer arrivals forever.
 import { z } from 'zod';
 import type { Queryable } from '../core/db/index.ts';
 
@@ -9,9 +12,17 @@ import type { Queryable } from '../core/db/index.ts';
 export const AGING_MINUTES = 10;
 /** …up to this many steps (below VIP_PRIORITY, so a VIP still goes first). */
 export const AGING_MAX = 5;
-/** SQL: a queued conversation's priority now — the routed priority plus what its wait has earned. `c`: the table alias. */
+/** A queued conversation whose ticket is past its first-response due time (SLA) gains this many steps. */
+export const SLA_OVERDUE_STEPS = 5;
+/**
+ * SQL: a queued conversation's priority now — the routed priority, plus what its wait has earned, plus
+ * SLA_OVERDUE_STEPS when its ticket (opened because nobody could take it) is past its first-response due time:
+ * with the longest wait that ranks it with a VIP. `c`: the table alias.
+ */
 export const effectivePrioritySql = (c: string) =>
-  `(${c}.priority + LEAST(floor(extract(epoch FROM now() - ${c}.queued_at) / ${AGING_MINUTES * 60}), ${AGING_MAX})::int)`;
+  `(${c}.priority + LEAST(floor(extract(epoch FROM now() - ${c}.queued_at) / ${AGING_MINUTES * 60}), ${AGING_MAX})::int
+    + CASE WHEN EXISTS (SELECT 1 FROM tickets sla WHERE sla.conversation_id = ${c}.id AND sla.first_responded_at IS NULL
+                          AND sla.first_response_due_at <= now() AND sla.status IN ('new', 'open')) THEN ${SLA_OVERDUE_STEPS} ELSE 0 END)`;
 /** SQL ORDER BY for the queue: the order assignment takes conversations and positions are counted in. */
 export const queueOrderSql = (c: string) => `${effectivePrioritySql(c)} DESC, ${c}.queued_at, ${c}.id`;
 
@@ -22,6 +33,11 @@ export const RuleConditions = z
     tiers: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
     languages: z.array(z.string().trim().min(2).max(35)).max(50).optional(),
     channels: z.array(z.enum(['widget', 'api', 'email'])).max(3).optional(),
+    // What the customer is about, as the bot saw it: the sensitive topic it matched ("legal", "cancellation") or a tag
+    // of the articles it found ("billing", "shipping").
+    intents: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+    // Knowledge collections (by name) the bot was reading when it handed over.
+    collections: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
   })
   .strict();
 export const RoutingRule = z
@@ -34,7 +50,23 @@ export const RoutingRule = z
   .strict();
 export type RoutingRule = z.infer<typeof RoutingRule>;
 
-export type RoutingContext = { reason: string; text: string; language: string | null; channel: string; tier: string | null; collectionIds: string[] };
+/**
+ * What a rule is matched against. `intents`: the sensitive topic the bot matched and the tags of the articles it found;
+ * `collections`: the names of the collections it read (decideRoute fills both from `topic`, `documentIds` and
+ * `collectionIds`).
+ */
+export type RoutingContext = {
+  reason: string;
+  text: string;
+  language: string | null;
+  channel: string;
+  tier: string | null;
+  collectionIds: string[];
+  documentIds?: string[];
+  topic?: string | null;
+  intents?: string[];
+  collections?: string[];
+};
 export type Route = { skill: string | null; priority: number; by: string };
 
 /** Priority for VIP contacts when no rule sets a higher one. */
@@ -51,6 +83,7 @@ export function matchRule(rules: readonly RoutingRule[], ctx: RoutingContext): R
     return new RegExp(`(^|[^\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'u').test(text);
   };
   const inList = (list: string[] | undefined, value: string | null) => !list?.length || (value !== null && list.map(normalise).includes(normalise(value)));
+  const overlaps = (list: string[] | undefined, values: string[] | undefined) => !list?.length || (values ?? []).some((v) => inList(list, v));
   for (const rule of rules) {
     const w = rule.when;
     if (!inList(w.reasons, ctx.reason)) continue;
@@ -58,6 +91,8 @@ export function matchRule(rules: readonly RoutingRule[], ctx: RoutingContext): R
     if (!inList(w.languages, ctx.language)) continue;
     if (!inList(w.channels, ctx.channel)) continue;
     if (w.keywords?.length && !w.keywords.some(hasKeyword)) continue;
+    if (!overlaps(w.intents, ctx.intents)) continue;
+    if (!overlaps(w.collections, ctx.collections)) continue;
     return rule;
   }
   return null;
@@ -73,7 +108,24 @@ export async function loadRules(q: Queryable, workspaceId: string): Promise<Rout
 
 /** Decides the conversation's skill and priority (see the header). */
 export async function decideRoute(q: Queryable, workspaceId: string, ctx: RoutingContext): Promise<Route> {
-  const rule = matchRule(await loadRules(q, workspaceId), ctx);
+  const rules = await loadRules(q, workspaceId);
+  const wants = (key: 'intents' | 'collections') => rules.some((r) => r.when[key]?.length);
+  // Tags and collection names only when some rule looks at them (most workspaces: one query saved per handoff).
+  const seen =
+    (wants('intents') && ctx.documentIds?.length) || (wants('collections') && ctx.collectionIds.length)
+      ? (
+          await q.query<{ tags: string[]; collections: string[] }>(
+            `SELECT COALESCE((SELECT array_agg(DISTINCT t) FROM documents d, unnest(d.tags) t WHERE d.workspace_id = $1 AND d.id = ANY($2::uuid[])), '{}') AS tags,
+                    COALESCE((SELECT array_agg(k.name) FROM kb_collections k WHERE k.workspace_id = $1 AND k.id = ANY($3::uuid[])), '{}') AS collections`,
+            [workspaceId, ctx.documentIds ?? [], ctx.collectionIds],
+          )
+        ).rows[0]!
+      : { tags: [], collections: [] };
+  const rule = matchRule(rules, {
+    ...ctx,
+    intents: [...(ctx.topic ? [ctx.topic] : []), ...seen.tags, ...(ctx.intents ?? [])],
+    collections: [...seen.collections, ...(ctx.collections ?? [])],
+  });
   const vip = ctx.tier !== null && normalise(ctx.tier) === 'vip' ? VIP_PRIORITY : 0;
   if (rule?.skill) return { skill: rule.skill, priority: Math.max(rule.priority, vip), by: `rule: ${rule.name}` };
   const fallback = await q.query<{ skill: string | null; by: string }>(

@@ -96,6 +96,10 @@ export function teamRoutes(deps: HandoffDeps): Router {
       const known = await tx.query<{ name: string }>('SELECT name FROM skills WHERE workspace_id = $1 AND name = ANY($2::text[])', [who.workspaceId, named]);
       const unknown = named.filter((n) => !known.rows.some((k) => k.name === n));
       if (unknown.length) throw new AppError('invalid_request', `Unknown skill${unknown.length > 1 ? 's' : ''} in the rules: ${unknown.join(', ')}. Create ${unknown.length > 1 ? 'them' : 'it'} first (POST /api/team/skills).`, { details: { unknown } });
+      const collections = [...new Set(rules.flatMap((r) => r.when.collections ?? []))];
+      const found = await tx.query<{ name: string }>('SELECT name FROM kb_collections WHERE workspace_id = $1 AND lower(name) = ANY($2::text[])', [who.workspaceId, collections.map((c) => c.toLowerCase())]);
+      const missing = collections.filter((c) => !found.rows.some((k) => k.name.toLowerCase() === c.toLowerCase()));
+      if (missing.length) throw new AppError('invalid_request', `Unknown knowledge collection${missing.length > 1 ? 's' : ''} in the rules: ${missing.join(', ')}. Use the names shown under Knowledge base → Collections (GET /api/kb/collections).`, { details: { unknownCollections: missing } });
       await tx.query('DELETE FROM routing_rules WHERE workspace_id = $1', [who.workspaceId]);
       for (const [i, r] of rules.entries()) {
         await tx.query('INSERT INTO routing_rules (workspace_id, position, name, conditions, skill, priority) VALUES ($1, $2, $3, $4, $5, $6)', [who.workspaceId, i + 1, r.name, JSON.stringify(r.when), r.skill, r.priority]);
