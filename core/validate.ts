@@ -12,7 +12,10 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 're
       .slice(0, 5)
       .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
       .join('; ');
-    throw new AppError('invalid_request', `The ${what} is not valid — ${summary}. Fix these fields and send it again.`, {
+    // "Invalid <what>: …" reads right for any `what` ("settings", "user id", "SLA policies"), singular or plural.
+    const more = result.error.issues.length > 5 ? ` (and ${result.error.issues.length - 5} more)` : '';
+    const fix = result.error.issues.length === 1 ? 'Fix it' : 'Fix these';
+    throw new AppError('invalid_request', `Invalid ${what}: ${summary}${more}. ${fix} and send again.`, {
       details: z.flattenError(result.error) as FieldProblems,
     });
   }
