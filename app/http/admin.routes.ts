@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { authorize, PERMISSIONS, requirePrincipal, ROLES, type Permission } from '../../core/access.ts';
-import type { Db } from '../../core/db/index.ts';
+import type { Db, Queryable } from '../../core/db/index.ts';
 import { isUniqueViolation } from '../../core/db/index.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { hashPassword, randomToken, sha256 } from '../../core/secrets.ts';
@@ -14,10 +14,15 @@ import { BusinessHoursSchema } from '../../handoff/index.ts';
 import { API_KEY_PREFIX, SESSION_COOKIE, type Auth } from './auth.ts';
 
 const Login = z.object({ email: z.email('a valid email address'), password: z.string().min(1, 'the password is empty').max(200) });
+const RoleName = z.enum(ROLES as [string, ...string[]], { error: `use one of ${ROLES.join(', ')}` });
+const UserPatch = z
+  .object({ role: RoleName.optional(), name: z.string().trim().min(1, 'the name is empty').max(200).optional() })
+  .strict()
+  .refine((p) => p.role !== undefined || p.name !== undefined, 'give a new "role" or "name"');
 const NewUser = z.object({
   email: z.email(),
   name: z.string().trim().min(1).max(200),
-  role: z.enum(ROLES as [string, ...string[]]),
+  role: RoleName,
   password: z.string().min(10, 'at least 10 characters').max(200),
 });
 const NewApiKey = z.object({
@@ -101,11 +106,43 @@ export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } }
     }
   });
 
+  // A role (or name) change takes effect at the user's next request: sessions read the role from the users row.
+  router.patch('/admin/users/:id', async (req, res) => {
+    const who = authorize(res, 'admin:users');
+    const { id } = parse(IdParams, req.params, 'user id');
+    const patch = parse(UserPatch, req.body, 'user change');
+    const user = await deps.db.transaction(async (tx) => {
+      // Admin rows first, always in the same order, then the target: two admins demoting each other wait, not deadlock.
+      const admins = patch.role && patch.role !== 'admin' ? await lockActiveAdmins(tx, who.workspaceId) : [];
+      const before = await tx.query<{ role: string; name: string }>('SELECT role, name FROM users WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [id, who.workspaceId]);
+      const old = before.rows[0];
+      if (!old) throw notFound('user', id);
+      if (admins.includes(id) && admins.length === 1) {
+        throw who.type === 'user' && who.userId === id
+          ? new AppError('conflict', 'You are the last active admin of this workspace, so you cannot give yourself another role: nobody could manage users, API keys or settings after. Make another user an admin first.')
+          : lastAdmin('change the role of');
+      }
+      const { rows } = await tx.query<{ id: string }>(
+        `UPDATE users SET role = COALESCE($3, role), name = COALESCE($4, name) WHERE id = $1 AND workspace_id = $2
+         RETURNING id, email, name, role, disabled_at AS "disabledAt", created_at AS "createdAt"`,
+        [id, who.workspaceId, patch.role ?? null, patch.name ?? null],
+      );
+      const details: Record<string, unknown> = {};
+      if (patch.role !== undefined && patch.role !== old.role) details.role = { from: old.role, to: patch.role };
+      if (patch.name !== undefined && patch.name !== old.name) details.name = { from: old.name, to: patch.name };
+      if (Object.keys(details).length) await audit(tx, who, 'user.changed', { type: 'user', id, details });
+      return rows[0];
+    });
+    res.json({ user });
+  });
+
   router.post('/admin/users/:id/disable', async (req, res) => {
     const who = authorize(res, 'admin:users');
     const { id } = parse(IdParams, req.params, 'user id');
     if (who.type === 'user' && who.userId === id) throw new AppError('invalid_request', 'You cannot disable your own account; ask another admin.');
     const done = await deps.db.transaction(async (tx) => {
+      const admins = await lockActiveAdmins(tx, who.workspaceId);
+      if (admins.includes(id) && admins.length === 1) throw lastAdmin('disable');
       const r = await tx.query('UPDATE users SET disabled_at = now() WHERE id = $1 AND workspace_id = $2 AND disabled_at IS NULL', [id, who.workspaceId]);
       await tx.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [id]);
       if (r.rowCount) await audit(tx, who, 'user.disabled', { type: 'user', id });
@@ -196,3 +233,17 @@ export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } }
 
   return router;
 }
+
+/**
+ * Locks the workspace's active admins (in id order, so concurrent callers queue instead of deadlocking) and returns
+ * their ids. A change that could remove the last admin calls this first inside its transaction: a second demotion
+ * waits for the first to commit, then counts again (FOR UPDATE re-reads the changed rows).
+ */
+async function lockActiveAdmins(tx: Queryable, workspaceId: string): Promise<string[]> {
+  const { rows } = await tx.query<{ id: string }>(`SELECT id FROM users WHERE workspace_id = $1 AND role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`, [workspaceId]);
+  return rows.map((r) => r.id);
+}
+
+/** Nobody could manage users, keys or settings after: refused. */
+const lastAdmin = (verb: string) =>
+  new AppError('conflict', `You cannot ${verb} the last active admin of this workspace: nobody could manage users, API keys or settings after. Make another user an admin first.`);
