@@ -1,6 +1,6 @@
 // Contacts, conversations and messages. Status changes go through applyEvent (which calls nextStatus under a row
 // lock); side effects are the caller's explicit next step, never a hook.
-import type { Queryable } from '../core/db/index.ts';
+import type { Db, Queryable } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { nextStatus, type ConversationEvent, type ConversationStatus } from './transitions.ts';
 
@@ -168,4 +168,24 @@ export async function queueSummary(q: Queryable, workspaceId: string): Promise<Q
     [workspaceId],
   );
   return { waiting: rows.reduce((n, r) => n + r.waiting, 0), bySkill: rows };
+}
+
+/**
+ * Resolves bot conversations nobody has written in for `idleMinutes` (and where the bot has replied at least once):
+ * the customer went away satisfied or not, and the conversation is done — so it is graded and counted like others.
+ * A customer who writes again later reopens it to the bot. Returns how many were resolved (at most `limit`).
+ */
+export async function resolveIdleBotConversations(db: Db, idleMinutes: number, limit = 200): Promise<number> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: string; workspace_id: string }>(
+      `SELECT x.id, x.workspace_id FROM conversations x
+        WHERE x.status = 'bot' AND x.updated_at < now() - make_interval(mins => $1)
+          AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = x.id AND m.sender = 'bot')
+          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = x.id AND m.created_at >= now() - make_interval(mins => $1))
+        ORDER BY x.updated_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [idleMinutes, limit],
+    );
+    for (const r of rows) await applyEvent(tx, r.workspace_id, r.id, { type: 'resolved' });
+    return rows.length;
+  });
 }

@@ -37,6 +37,7 @@ export {
   insertMessage,
   listMessages,
   queueSummary,
+  resolveIdleBotConversations,
   type Channel,
   type Citation,
   type ConversationRow,

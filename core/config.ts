@@ -44,6 +44,7 @@ const Env = z.object({
   PRESENCE_TIMEOUT_S: z.coerce.number().int().min(10).max(3600).default(60), // an agent without a heartbeat this long is offline
   SLA_SWEEP_S: z.coerce.number().int().min(1).max(3600).default(60), // how often the worker checks tickets for SLA breaches and assigns what waits
   QA_SWEEP_S: z.coerce.number().int().min(1).max(3600).default(30), // how often the worker grades newly resolved conversations
+  BOT_IDLE_RESOLVE_MINUTES: z.coerce.number().int().min(0).max(525_600).default(1440), // a bot conversation quiet this long is resolved (and graded); 0: never
   QA_JUDGE: z.enum(['auto', 'off']).default('auto'), // auto: an LLM judge grades beside the deterministic scorer when OPENAI_API_KEY is set
   QA_JUDGE_MODEL: z.string().optional(), // default: CHAT_MODEL
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -9,8 +9,12 @@ import { loadSlaPolicies, type SlaPolicy, type TicketPriority } from '../../hand
 import type { QaJudge } from './judge.ts';
 import { loadRubric, overallScore, type CategoryKey, type Rubric, type Subject } from './rubric.ts';
 import { DETERMINISTIC_VERSION, scoreReply, type CategoryScore, type ReplyScores } from './scorers.ts';
+import { EFFECTIVE } from './summary.ts';
 
-export type QaDeps = { db: Db; embedders: EmbedderRegistry; logger: Logger; judge: QaJudge | null };
+/** `botIdleMinutes`: the sweep resolves bot conversations quiet this long first (0 or absent: it does not). */
+export type QaDeps = { db: Db; embedders: EmbedderRegistry; logger: Logger; judge: QaJudge | null; botIdleMinutes?: number };
+/** A conversation whose grading failed this many times is left out of later sweeps (its last error is kept). */
+export const QA_MAX_ATTEMPTS = 3;
 
 /** Chat replies from people: the first within 2 minutes of the customer asking for one, later ones within 3. */
 export const CHAT_TARGETS = { firstSeconds: 120, nextSeconds: 180 };
@@ -95,16 +99,19 @@ export async function gradeConversation(deps: QaDeps, conversationId: string): P
       }
     }
   }
-  await deps.db.query('UPDATE conversations SET qa_scored_at = now() WHERE id = $1', [conversationId]);
+  await deps.db.query('UPDATE conversations SET qa_scored_at = now(), qa_attempts = 0, qa_error = NULL WHERE id = $1', [conversationId]);
   return { conversationId, evaluations, judged };
 }
 
-/** Resolved conversations not graded since they were last resolved, oldest first. */
+/**
+ * Resolved conversations not graded since they were last resolved, oldest first — those that failed before after the
+ * rest, and not at all once they failed QA_MAX_ATTEMPTS times (so a few that cannot be graded never hold up the batch).
+ */
 export async function pendingConversations(q: Queryable, limit: number, workspaceId: string | null = null): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
     `SELECT id FROM conversations WHERE status = 'resolved' AND (qa_scored_at IS NULL OR qa_scored_at < resolved_at)
-        AND ($2::uuid IS NULL OR workspace_id = $2)
-      ORDER BY resolved_at LIMIT $1`,
+        AND qa_attempts < ${QA_MAX_ATTEMPTS} AND ($2::uuid IS NULL OR workspace_id = $2)
+      ORDER BY qa_attempts, resolved_at LIMIT $1`,
     [limit, workspaceId],
   );
   return rows.map((r) => r.id);
@@ -162,6 +169,20 @@ function conversationScores(conv: Conv, messages: Msg[], units: Unit[]): Partial
   };
 }
 
+/**
+ * Sets the evaluation's overall score from the scores that count — a person's latest override of a category, else the
+ * scorer's — weighted by the workspace's rubric. Runs after every override, so "lowest first" and the overall shown
+ * follow what people decided.
+ */
+export async function refreshOverall(q: Queryable, workspaceId: string, evaluationId: string): Promise<number | null> {
+  const rubric = await loadRubric(q, workspaceId);
+  const { rows } = await q.query<{ category: CategoryKey; effective: number | null }>(`SELECT s.category, ${EFFECTIVE} AS effective FROM qa_scores s WHERE s.evaluation_id = $1`, [evaluationId]);
+  const graded = new Set(rows.map((r) => r.category));
+  const overall = overallScore({ categories: rubric.categories.filter((c) => graded.has(c.key)) }, Object.fromEntries(rows.map((r) => [r.category, r.effective])));
+  await q.query('UPDATE qa_evaluations SET overall = $2 WHERE id = $1', [evaluationId, overall]);
+  return overall;
+}
+
 /** Stores one graded unit; false when it was already graded by this scorer version (conversation units are refreshed). */
 async function store(db: Db, conv: Conv, rubric: Rubric, u: Unit, scorer: 'deterministic' | 'llm', version: string): Promise<boolean> {
   // Only what the rubric grades this kind of unit on, with its weight.
@@ -184,6 +205,8 @@ async function store(db: Db, conv: Conv, rubric: Rubric, u: Unit, scorer: 'deter
       const s = u.scores[c.key];
       await tx.query('INSERT INTO qa_scores (evaluation_id, category, score, rationale) VALUES ($1, $2, $3, $4)', [row.id, c.key, s?.score ?? null, s?.rationale ?? 'not graded']);
     }
+    // A regraded conversation keeps the overrides people made of it.
+    if (!row.inserted) await refreshOverall(tx, conv.workspaceId, row.id);
     return true;
   });
 }

@@ -88,6 +88,12 @@ describe('QA grading', () => {
     expect((await call(api.url, `/api/qa/evaluations/${target.id}/reviews`, { token: agent.token, body: { category: 'tone', score: 5, comment: 'fine' } })).status).toBe(403);
     const override = await call(api.url, `/api/qa/evaluations/${target.id}/reviews`, { token: qa, body: { category: 'tone', score: 1, comment: 'Dismissive: "read the faq".' } });
     expect(override.status).toBe(201);
+    // The overall score follows the override: it is the weighted mean of the scores that count now.
+    const toneWas = target.scores.find((s: { category: string }) => s.category === 'tone').score as number;
+    expect(toneWas).toBeGreaterThan(1);
+    expect(override.body.review.overall).toBeLessThan(target.overall);
+    const listed = (await call(api.url, '/api/qa/evaluations?subject=agent', { token: qa })).body.evaluations.find((e: { id: string }) => e.id === target.id);
+    expect(listed.overall).toBeCloseTo(override.body.review.overall, 5);
     const view = await call(api.url, `/api/qa/conversations/${weak}`, { token: qa });
     const graded = view.body.evaluations.find((e: { id: string }) => e.id === target.id);
     expect(graded.scores.find((s: { category: string }) => s.category === 'tone')).toMatchObject({ effective: 1, overridden: true });
@@ -175,6 +181,27 @@ describe('QA grading', () => {
       nock.cleanAll();
       nock.enableNetConnect();
     }
+  });
+
+  it('resolves and grades bot conversations nobody wrote in for a day, and leaves fresh ones alone', async () => {
+    const start = async () => {
+      const c = await call(api.url, '/api/conversations', { body: { workspace: ws.slug, channel: 'widget' } });
+      const id = c.body.conversation.id as string;
+      await api.deps.db.query(
+        `INSERT INTO messages (workspace_id, conversation_id, sender, body) VALUES ($1, $2, 'customer', 'How long is the warranty?'), ($1, $2, 'bot', 'Every blender has a two-year warranty.')`,
+        [ws.id, id],
+      );
+      return id;
+    };
+    const [idle, fresh] = [await start(), await start()];
+    await api.deps.db.query(`UPDATE conversations SET updated_at = now() - interval '25 hours' WHERE id = ANY($1::uuid[])`, [[idle, fresh]]);
+    await api.deps.db.query(`UPDATE messages SET created_at = now() - interval '25 hours' WHERE conversation_id = $1`, [idle]);
+    await sweepQa({ ...api.deps.qaDeps, botIdleMinutes: 24 * 60 }, { workspaceId: ws.id });
+    const status = async (id: string) => (await api.deps.db.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1', [id])).rows[0]!.status;
+    expect(await status(idle)).toBe('resolved');
+    expect(await status(fresh)).toBe('bot'); // its messages are recent
+    const graded = await api.deps.db.query<{ subject: string }>(`SELECT subject FROM qa_evaluations WHERE conversation_id = $1 AND scorer = 'deterministic' ORDER BY subject`, [idle]);
+    expect(graded.rows.map((r) => r.subject)).toEqual(['bot', 'conversation']);
   });
 
   it('answers bad requests with a clear error', async () => {

@@ -13,7 +13,7 @@ import { Period, periodOf } from '../../core/period.ts';
 import { parse } from '../../core/validate.ts';
 import { listMessages } from '../../conversations/index.ts';
 import { correlation, describeKappa, weightedKappa } from './agreement.ts';
-import { gradeConversation, type QaDeps } from './grade.ts';
+import { gradeConversation, refreshOverall, type QaDeps } from './grade.ts';
 import { CATEGORY_KEYS, loadRubric, RubricSchema, saveRubric } from './rubric.ts';
 import { EFFECTIVE, qaSummary } from './summary.ts';
 
@@ -133,7 +133,7 @@ export function qaRoutes(deps: QaDeps): Router {
         [evaluationId, input.category, input.score, input.comment, who.type === 'user' ? who.userId : null],
       );
       await audit(tx, who, 'qa.score_overridden', { type: 'qa_evaluation', id: evaluationId, details: { category: input.category, score: input.score } });
-      return rows[0];
+      return { ...rows[0], overall: await refreshOverall(tx, who.workspaceId, evaluationId) };
     });
     res.status(201).json({ review });
   });
@@ -187,6 +187,7 @@ export function qaRoutes(deps: QaDeps): Router {
       const reviewer = who.type === 'user' ? who.userId : null;
       if (input.score !== undefined) {
         await tx.query('INSERT INTO qa_reviews (evaluation_id, category, score, comment, reviewer_id) VALUES ($1, $2, $3, $4, $5)', [d.evaluation_id, d.category, input.score, input.resolution, reviewer]);
+        await refreshOverall(tx, who.workspaceId, d.evaluation_id);
       }
       const updated = await tx.query(
         `UPDATE qa_disputes SET status = $2, resolution = $3, resolved_by = $4, resolved_at = now() WHERE id = $1
