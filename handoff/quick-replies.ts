@@ -13,6 +13,17 @@ export const QuickReplyInput = z
   })
   .strict();
 export type QuickReplyInput = z.infer<typeof QuickReplyInput>;
+/** An edit: any of the fields (a new shortcut renames it); at least one. */
+export const QuickReplyPatch = z
+  .object({
+    shortcut: QuickReplyInput.shape.shortcut.optional(),
+    title: QuickReplyInput.shape.title.optional(),
+    body: QuickReplyInput.shape.body.optional(),
+    skill: z.string().trim().min(1).max(63).nullable().optional(),
+  })
+  .strict()
+  .refine((p) => Object.values(p).some((v) => v !== undefined), 'give at least one of shortcut, title, body or skill');
+export type QuickReplyPatch = z.infer<typeof QuickReplyPatch>;
 export type QuickReply = QuickReplyInput & { id: string; rendered?: string };
 
 export const VARIABLES = ['contact.name', 'contact.email', 'agent.name', 'conversation.id'] as const;
@@ -40,4 +51,27 @@ export async function findQuickReplies(q: Queryable, workspaceId: string, agentI
     [workspaceId, agentId, term, `${term.replace(/[%_\\]/g, '\\$&')}%`, `%${term.replace(/[%_\\]/g, '\\$&')}%`, limit],
   );
   return rows;
+}
+
+/** Every quick reply of the workspace, for the people who keep them: everyone's first, then by skill and shortcut. */
+export async function listQuickReplies(q: Queryable, workspaceId: string): Promise<QuickReply[]> {
+  const { rows } = await q.query<QuickReply>(
+    `SELECT id, shortcut, title, body, skill FROM canned_responses WHERE workspace_id = $1 ORDER BY skill NULLS FIRST, shortcut`,
+    [workspaceId],
+  );
+  return rows;
+}
+
+/**
+ * Changes the fields given in `patch` of the quick reply `shortcut`. Returns the row as it is now, null when there is no
+ * such shortcut; a new shortcut that is taken throws the unique violation (the caller turns it into a 409).
+ */
+export async function updateQuickReply(q: Queryable, workspaceId: string, shortcut: string, patch: QuickReplyPatch): Promise<QuickReply | null> {
+  const { rows } = await q.query<QuickReply>(
+    `UPDATE canned_responses SET shortcut = COALESCE($3, shortcut), title = COALESCE($4, title), body = COALESCE($5, body),
+            skill = CASE WHEN $6::boolean THEN $7 ELSE skill END
+      WHERE workspace_id = $1 AND shortcut = $2 RETURNING id, shortcut, title, body, skill`,
+    [workspaceId, shortcut, patch.shortcut ?? null, patch.title ?? null, patch.body ?? null, patch.skill !== undefined, patch.skill ?? null],
+  );
+  return rows[0] ?? null;
 }

@@ -4,12 +4,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { audit } from '../core/audit.ts';
 import { authorize } from '../core/access.ts';
+import { isUniqueViolation, type Queryable } from '../core/db/index.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { parse } from '../core/validate.ts';
 import { BusinessHoursSchema } from './hours.ts';
 import type { HandoffDeps } from './index.ts';
 import { assignAndAnnounce } from './assign.ts';
-import { findQuickReplies, QuickReplyInput, renderTemplate, unknownVariables, VARIABLES, type QuickReply } from './quick-replies.ts';
+import { findQuickReplies, listQuickReplies, QuickReplyInput, QuickReplyPatch, renderTemplate, unknownVariables, updateQuickReply, VARIABLES, type QuickReply } from './quick-replies.ts';
 import { loadRules, RoutingRule } from './routing.ts';
 import { createSkill, deleteSkill, heartbeat, listAgents, listSkills, setAgent, updateSkill } from './team.repo.ts';
 
@@ -109,16 +110,29 @@ export function teamRoutes(deps: HandoffDeps): Router {
     res.json({ rules: await loadRules(deps.db, who.workspaceId) });
   });
 
-  // Quick replies: supervisors keep them; agents search them (/shortcut or words), filled in for a conversation.
+  // Quick replies: supervisors keep them (the whole list, create, edit, delete); agents search them (/shortcut or
+  // words), filled in for a conversation.
+  const refuseUnknownVariables = (body: string | undefined) => {
+    const unknown = body === undefined ? [] : unknownVariables(body);
+    if (unknown.length) throw new AppError('invalid_request', `Unknown variable${unknown.length > 1 ? 's' : ''} ${unknown.map((v) => `{{${v}}}`).join(', ')}. Available: ${VARIABLES.map((v) => `{{${v}}}`).join(', ')}.`);
+  };
+  const refuseUnknownSkill = async (tx: Queryable, workspaceId: string, skill: string | null | undefined) => {
+    if (skill && !(await tx.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [workspaceId, skill])).rows[0]) {
+      throw new AppError('invalid_request', `Unknown skill "${skill}". Create it first (POST /api/team/skills) or leave "skill" empty for everyone.`);
+    }
+  };
+
+  router.get('/team/quick-replies', async (_req, res) => {
+    const who = authorize(res, 'team:manage');
+    res.json({ quickReplies: await listQuickReplies(deps.db, who.workspaceId) });
+  });
+
   router.post('/team/quick-replies', async (req, res) => {
     const who = authorize(res, 'team:manage');
     const input = parse(QuickReplyInput, req.body, 'quick reply');
-    const unknown = unknownVariables(input.body);
-    if (unknown.length) throw new AppError('invalid_request', `Unknown variable${unknown.length > 1 ? 's' : ''} ${unknown.map((v) => `{{${v}}}`).join(', ')}. Available: ${VARIABLES.map((v) => `{{${v}}}`).join(', ')}.`);
+    refuseUnknownVariables(input.body);
     const created = await deps.db.transaction(async (tx) => {
-      if (input.skill && !(await tx.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [who.workspaceId, input.skill])).rows[0]) {
-        throw new AppError('invalid_request', `Unknown skill "${input.skill}". Create it first (POST /api/team/skills) or leave "skill" empty for everyone.`);
-      }
+      await refuseUnknownSkill(tx, who.workspaceId, input.skill);
       const { rows } = await tx.query<QuickReply>(
         `INSERT INTO canned_responses (workspace_id, shortcut, title, body, skill, created_by) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (workspace_id, shortcut) DO NOTHING RETURNING id, shortcut, title, body, skill`,
@@ -131,11 +145,35 @@ export function teamRoutes(deps: HandoffDeps): Router {
     res.status(201).json({ quickReply: created });
   });
 
+  router.patch('/team/quick-replies/:shortcut', async (req, res) => {
+    const who = authorize(res, 'team:manage');
+    const { name: shortcut } = parse(SkillParams, { name: req.params.shortcut }, 'shortcut');
+    const patch = parse(QuickReplyPatch, req.body, 'quick reply');
+    refuseUnknownVariables(patch.body);
+    try {
+      const quickReply = await deps.db.transaction(async (tx) => {
+        await refuseUnknownSkill(tx, who.workspaceId, patch.skill);
+        const row = await updateQuickReply(tx, who.workspaceId, shortcut, patch);
+        if (!row) throw notFound('quick reply', `/${shortcut}`);
+        await audit(tx, who, 'quick_reply.changed', { type: 'quick_reply', id: row.id, details: { shortcut, changes: patch } });
+        return row;
+      });
+      res.json({ quickReply });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('conflict', `The shortcut "/${patch.shortcut}" is taken; choose another.`);
+      throw err;
+    }
+  });
+
   router.delete('/team/quick-replies/:shortcut', async (req, res) => {
     const who = authorize(res, 'team:manage');
     const { name: shortcut } = parse(SkillParams, { name: req.params.shortcut }, 'shortcut');
-    const { rowCount } = await deps.db.query('DELETE FROM canned_responses WHERE workspace_id = $1 AND shortcut = $2', [who.workspaceId, shortcut]);
-    if (!rowCount) throw notFound('quick reply', shortcut);
+    const deleted = await deps.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: string }>('DELETE FROM canned_responses WHERE workspace_id = $1 AND shortcut = $2 RETURNING id', [who.workspaceId, shortcut]);
+      if (rows[0]) await audit(tx, who, 'quick_reply.deleted', { type: 'quick_reply', id: rows[0].id, details: { shortcut } });
+      return rows[0];
+    });
+    if (!deleted) throw notFound('quick reply', `/${shortcut}`);
     res.status(204).end();
   });
 
