@@ -44,6 +44,19 @@ describe('skills', () => {
     const audit = await api.deps.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE workspace_id = $1 AND action LIKE 'skill.%' ORDER BY created_at`, [ws.id]);
     expect(audit.rows.map((r) => r.action)).toEqual(['skill.created', 'skill.created', 'skill.changed']);
   });
+
+  it('are deleted only when nothing depends on them, with a 409 naming what still does', async () => {
+    expect((await call(api.url, '/api/team/skills', { token: supervisor, body: { name: 'returns' } })).status).toBe(201);
+    const rules = { rules: [{ name: 'Returns words', when: { keywords: ['return'] }, skill: 'returns' }] };
+    expect((await call(api.url, '/api/team/routing-rules', { token: supervisor, method: 'PUT', body: rules })).status).toBe(200);
+    const inUse = await call(api.url, '/api/team/skills/returns', { token: supervisor, method: 'DELETE' });
+    expect(inUse.status).toBe(409);
+    expect(inUse.body.error.message).toBe('The "returns" skill is still in use: routing rule "Returns words". Move them to another skill first, then delete it.');
+    expect((await call(api.url, '/api/team/skills', { token: agent })).body.skills.map((s: { name: string }) => s.name)).toContain('returns');
+    expect((await call(api.url, '/api/team/routing-rules', { token: supervisor, method: 'PUT', body: { rules: [] } })).status).toBe(200);
+    expect((await call(api.url, '/api/team/skills/returns', { token: supervisor, method: 'DELETE' })).status).toBe(204);
+    expect((await call(api.url, '/api/team/skills/returns', { token: supervisor, method: 'DELETE' })).status).toBe(404);
+  });
 });
 
 describe('agents', () => {

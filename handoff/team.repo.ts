@@ -51,7 +51,33 @@ export async function updateSkill(q: Queryable, workspaceId: string, name: strin
   return rows[0] ? skillById(q, rows[0].id) : null;
 }
 
+/**
+ * Deletes a skill nothing depends on. A skill that routing, quick replies, a collection or the workspace default still
+ * name, or that conversations wait for or tickets are filed under, is refused with a 409 saying what to change first:
+ * deleting it would leave work waiting for a skill nobody can have.
+ */
 export async function deleteSkill(q: Queryable, workspaceId: string, name: string): Promise<boolean> {
+  const { rows } = await q.query<{ rules: string[]; replies: number; collections: string[]; isDefault: boolean; waiting: number; tickets: number }>(
+    `SELECT ARRAY(SELECT r.name FROM routing_rules r WHERE r.workspace_id = $1 AND r.skill = $2 ORDER BY r.position) AS rules,
+            (SELECT count(*)::int FROM canned_responses x WHERE x.workspace_id = $1 AND x.skill = $2) AS replies,
+            ARRAY(SELECT k.name FROM kb_collections k WHERE k.workspace_id = $1 AND k.default_skill = $2 ORDER BY k.name) AS collections,
+            COALESCE((SELECT w.settings->>'defaultSkill' = $2 FROM workspaces w WHERE w.id = $1), false) AS "isDefault",
+            (SELECT count(*)::int FROM conversations c WHERE c.workspace_id = $1 AND c.skill = $2 AND c.status IN ('queued', 'assigned')) AS waiting,
+            (SELECT count(*)::int FROM tickets t WHERE t.workspace_id = $1 AND t.skill = $2 AND t.status NOT IN ('solved', 'closed')) AS tickets`,
+    [workspaceId, name],
+  );
+  const u = rows[0]!;
+  const uses = [
+    u.rules.length ? `routing rule${u.rules.length > 1 ? 's' : ''} ${u.rules.map((r) => `"${r}"`).join(', ')}` : null,
+    u.replies ? `${u.replies} quick repl${u.replies > 1 ? 'ies' : 'y'}` : null,
+    u.collections.length ? `the default skill of collection${u.collections.length > 1 ? 's' : ''} ${u.collections.map((c) => `"${c}"`).join(', ')}` : null,
+    u.isDefault ? "the workspace's default skill" : null,
+    u.waiting ? `${u.waiting} open conversation${u.waiting > 1 ? 's' : ''}` : null,
+    u.tickets ? `${u.tickets} open ticket${u.tickets > 1 ? 's' : ''}` : null,
+  ].filter((x): x is string => !!x);
+  if (uses.length) {
+    throw new AppError('conflict', `The "${name}" skill is still in use: ${uses.join('; ')}. Move them to another skill first, then delete it.`, { details: { ...u } });
+  }
   const { rowCount } = await q.query('DELETE FROM skills WHERE workspace_id = $1 AND name = $2', [workspaceId, name]);
   return (rowCount ?? 0) > 0;
 }
