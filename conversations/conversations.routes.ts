@@ -1,7 +1,7 @@
 // Customer-facing conversation API (the widget and the REST channel use it): start a conversation (and get a
 // visitor token), send a message (idempotent on clientMessageId) and get the reply as JSON or streamed (SSE), read
 // the transcript, follow the conversation live (SSE), say they are typing (to the agent who has it), ask for a person,
-// close it, rate it (CSAT).
+// close it, rate it (CSAT), read the passage a bot answer cited.
 // A visitor reaches only conversations of their own contact; staff with conversations:read_all may read any.
 import { Router, type Response } from 'express';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import { AppError, notFound } from '../core/errors.ts';
 import type { LiveEvent } from '../core/events.ts';
 import { openSse } from '../core/sse.ts';
 import { parse } from '../core/validate.ts';
+import { findCitedPassage } from './citations.repo.ts';
 import { applyEvent, createContact, createConversation, customerView, getConversation, insertMessage, listMessages, type ConversationRow } from './conversations.repo.ts';
 import type { ConversationsDeps } from './index.ts';
 import { agentChannel, announce, announceQueue, conversationChannel, publishLive, type LiveUpdate } from './live.ts';
@@ -26,6 +27,7 @@ const SendMessage = z.object({
   clientMessageId: z.string().trim().min(1).max(200).optional(),
 });
 const ConversationParams = z.object({ conversationId: z.uuid('conversationId must be a UUID') });
+const CitationParams = ConversationParams.extend({ chunkId: z.uuid('chunkId must be the id of a cited passage (a UUID)') });
 const Typing = z.object({ typing: z.boolean({ error: 'typing must be true or false' }) });
 const Rating = z.object({
   score: z.number({ error: 'score must be a number from 1 to 5' }).int('score must be a whole number from 1 to 5').min(1, 'score must be 1 to 5').max(5, 'score must be 1 to 5'),
@@ -174,6 +176,17 @@ export function conversationsRoutes(deps: ConversationsDeps): Router {
       for (const e of waiting) deliver(e);
     }
     stream.send('ready', { conversationId });
+  });
+
+  // The passage a bot answer cited, for a source that is not a web page (an uploaded file): its title, heading path
+  // and text. Only chunks a bot message of this conversation cited, and only from public collections; anything
+  // else is a 404 that does not say whether the chunk exists.
+  router.get('/conversations/:conversationId/citations/:chunkId', async (req, res) => {
+    const { conversationId, chunkId } = parse(CitationParams, req.params, 'citation');
+    const conversation = await visibleConversation(deps, res, conversationId);
+    const passage = await findCitedPassage(deps.db, conversation.workspaceId, conversationId, chunkId);
+    if (!passage) throw new AppError('not_found', `No passage ${chunkId} was cited in this conversation. Open a source listed under an answer.`);
+    res.json({ passage });
   });
 
   // "The customer is typing": shown to the agent who has the conversation (nobody else; nothing is stored).
