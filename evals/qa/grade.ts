@@ -48,7 +48,7 @@ export async function gradeConversation(deps: QaDeps, conversationId: string): P
   const forbidden = Array.isArray(conv.settings.forbiddenPromises) ? (conv.settings.forbiddenPromises as string[]) : [];
   const agentReplies = messages.filter((m) => m.sender === 'agent');
   const units: Unit[] = [];
-  const judgeInputs: { unit: Unit; question: string; reply: string; passages: string[] }[] = [];
+  const judgeInputs: { unit: Unit; question: string; reply: string; passages: string[]; position: { firstFromPerson: boolean; lastFromPerson: boolean } }[] = [];
   let lastCustomerAt: Date | null = null;
   let pending: string[] = [];
   for (const m of messages) {
@@ -80,7 +80,7 @@ export async function gradeConversation(deps: QaDeps, conversationId: string): P
     });
     const unit: Unit = { messageId: m.id, subject: m.sender, agentId: m.sender === 'agent' ? m.senderId : null, scores };
     units.push(unit);
-    judgeInputs.push({ unit, question, reply: m.body, passages });
+    judgeInputs.push({ unit, question, reply: m.body, passages, position: { firstFromPerson: first, lastFromPerson: m.sender === 'agent' && m === agentReplies.at(-1) } });
     pending = [];
     lastCustomerAt = null;
   }
@@ -92,16 +92,31 @@ export async function gradeConversation(deps: QaDeps, conversationId: string): P
   if (deps.judge) {
     for (const j of judgeInputs) {
       try {
-        const scores = await deps.judge.grade({ subject: j.unit.subject as 'bot' | 'agent', question: j.question, reply: j.reply, passages: j.passages, categories: rubric.categories });
-        if (await store(deps.db, conv, rubric, { ...j.unit, scores }, 'llm', deps.judge.version)) judged++;
+        const scores = await deps.judge.grade({ subject: j.unit.subject as 'bot' | 'agent', question: j.question, reply: j.reply, passages: j.passages, categories: rubric.categories, position: j.unit.subject === 'agent' ? j.position : undefined });
+        if (await store(deps.db, conv, rubric, { ...j.unit, scores: withMeasured(scores, j.unit.scores) }, 'llm', deps.judge.version)) judged++;
       } catch (err) {
         deps.logger.warn({ err, conversationId, messageId: j.unit.messageId }, 'the LLM judge could not grade a reply; its deterministic grade stands');
+      }
+    }
+    // The conversation as a whole, from its public transcript.
+    if (deps.judge.gradeConversation) {
+      const whole = units.at(-1)!;
+      try {
+        const transcript = messages.filter((m): m is Msg & { sender: 'customer' | 'bot' | 'agent' } => m.sender !== 'system').map((m) => ({ sender: m.sender, text: m.body }));
+        const scores = await deps.judge.gradeConversation({ transcript, categories: rubric.categories });
+        if (await store(deps.db, conv, rubric, { ...whole, scores: withMeasured(scores, whole.scores) }, 'llm', deps.judge.version)) judged++;
+      } catch (err) {
+        deps.logger.warn({ err, conversationId }, 'the LLM judge could not grade the conversation as a whole; its deterministic grade stands');
       }
     }
   }
   await deps.db.query('UPDATE conversations SET qa_scored_at = now(), qa_attempts = 0, qa_error = NULL WHERE id = $1', [conversationId]);
   return { conversationId, evaluations, judged };
 }
+
+/** The judge's grades plus what is measured rather than judged (response time), from the deterministic scorer. */
+const withMeasured = (judged: Partial<ReplyScores>, measured: Partial<ReplyScores>): Partial<ReplyScores> =>
+  measured.response_time ? { ...judged, response_time: measured.response_time } : judged;
 
 /**
  * Resolved conversations not graded since they were last resolved, oldest first — those that failed before after the

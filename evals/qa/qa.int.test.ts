@@ -150,28 +150,44 @@ describe('QA grading', () => {
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     try {
       const scores = { greeting: { score: 4, rationale: 'Greets by name.' }, tone: { score: 5, rationale: 'Warm.' }, accuracy: { score: null, rationale: 'No facts.' } };
-      let prompt = '';
+      const whole = { greeting: { score: 4, rationale: 'Opens warmly.' }, resolution: { score: 3, rationale: 'Refund promised, not confirmed.' } };
+      const bodies: { messages: { content: string }[]; response_format: { type: string; json_schema?: { name: string; schema: { properties: { scores: { properties: Record<string, unknown> } } } } } }[] = [];
       nock(LLM)
         .post('/v1/chat/completions')
+        .times(2)
         .reply(200, async (request: Request) => {
-          const body = (await request.json()) as { messages: { content: string }[]; response_format: unknown };
-          prompt = body.messages.map((m) => m.content).join('\n');
-          return { id: 'x', object: 'chat.completion', created: 0, model: 'judge-test', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: JSON.stringify({ scores }) } }] };
+          const body = (await request.json()) as (typeof bodies)[number];
+          bodies.push(body);
+          const conversationCall = body.messages.some((m) => m.content.includes('Conversation:\n<transcript>'));
+          return { id: 'x', object: 'chat.completion', created: 0, model: 'judge-test', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: JSON.stringify({ scores: conversationCall ? whole : scores }) } }] };
         });
       const deps = { ...api.deps.qaDeps, judge: llmJudge({ apiKey: 'sk-test', baseUrl: `${LLM}/v1`, model: 'judge-test', timeoutMs: 2000 }) };
       const graded = await gradeConversation(deps, conversationId);
-      expect(graded.judged).toBe(1);
+      expect(graded.judged).toBe(2); // the agent's reply and the conversation as a whole
+      const [replyCall, conversationCall] = bodies;
+      const prompt = replyCall!.messages.map((m) => m.content).join('\n');
       expect(prompt).toMatch(/<reply>\nHi Riley, I'm sorry about the double charge/);
-      const { rows } = await api.deps.db.query<{ scorer_version: string; category: string; score: number | null; rationale: string }>(
-        `SELECT e.scorer_version, s.category, s.score, s.rationale FROM qa_evaluations e JOIN qa_scores s ON s.evaluation_id = e.id WHERE e.conversation_id = $1 AND e.scorer = 'llm' ORDER BY s.category`,
+      expect(prompt).toMatch(/This is the first reply from a person in the conversation/);
+      // Structured output: a JSON schema of the categories; response time is measured, never asked of the model.
+      expect(replyCall!.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'qa_grades' } });
+      const asked = Object.keys(replyCall!.response_format.json_schema!.schema.properties.scores.properties);
+      expect(asked).toContain('greeting');
+      expect(asked).not.toContain('response_time');
+      expect(conversationCall!.messages.map((m) => m.content).join('\n')).toMatch(/<transcript>\nCustomer: I was charged twice/);
+      const { rows } = await api.deps.db.query<{ subject: string; scorer_version: string; category: string; score: number | null; rationale: string }>(
+        `SELECT e.subject, e.scorer_version, s.category, s.score, s.rationale FROM qa_evaluations e JOIN qa_scores s ON s.evaluation_id = e.id WHERE e.conversation_id = $1 AND e.scorer = 'llm' ORDER BY s.category`,
         [conversationId],
       );
-      expect(rows.find((r) => r.category === 'greeting')).toMatchObject({ scorer_version: 'llm-1.0:judge-test', score: 4, rationale: 'Greets by name.' });
-      expect(rows.find((r) => r.category === 'accuracy')).toMatchObject({ score: null });
+      const agentRows = rows.filter((r) => r.subject === 'agent');
+      expect(agentRows.find((r) => r.category === 'greeting')).toMatchObject({ scorer_version: 'llm-2.0:judge-test', score: 4, rationale: 'Greets by name.' });
+      expect(agentRows.find((r) => r.category === 'accuracy')).toMatchObject({ score: null });
+      // Response time comes from the clock (the deterministic scorer), beside the judge's grades.
+      expect(agentRows.find((r) => r.category === 'response_time')?.score).toEqual(expect.any(Number));
+      expect(rows.filter((r) => r.subject === 'conversation').find((r) => r.category === 'resolution')).toMatchObject({ score: 3, rationale: 'Refund promised, not confirmed.' });
 
       // A malformed answer stores no LLM grade and fails nothing.
       const second = await helpedConversation({ reply: 'Hello! Your refund is on its way. Anything else?' });
-      nock(LLM).post('/v1/chat/completions').reply(200, { id: 'y', object: 'chat.completion', created: 0, model: 'judge-test', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'I think it is fine.' } }] });
+      nock(LLM).post('/v1/chat/completions').times(2).reply(200, { id: 'y', object: 'chat.completion', created: 0, model: 'judge-test', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'I think it is fine.' } }] });
       const r = await gradeConversation(deps, second);
       expect(r.judged).toBe(0);
       // (The background job may have graded it first; either way the deterministic grades are there, the LLM's are not.)
