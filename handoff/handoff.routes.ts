@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { authorize, can, requirePrincipal } from '../core/access.ts';
 import { AppError, notFound } from '../core/errors.ts';
 import { parse } from '../core/validate.ts';
-import { announce, announceAssignment, getConversation, insertMessage, listMessages, type ConversationRow, type MessageRow } from '../conversations/index.ts';
+import { announce, announceAssignment, getConversation, insertMessage, listMessages, type ConversationRow, type HandoffReason, type MessageRow } from '../conversations/index.ts';
 import type { HandoffDeps } from './index.ts';
 import { assignAndAnnounce } from './assign.ts';
 import { botTurns, contactProfile } from './profile.ts';
@@ -96,7 +96,8 @@ export function handoffRoutes(deps: HandoffDeps): Router {
     if (!current) throw notFound('conversation', conversationId);
     if (current.status !== 'resolved') throw new AppError('invalid_transition', `Only a resolved conversation can be reopened; this one is ${current.status}.`);
     const language = await conversationLanguage(deps.db, conversationId);
-    const reopened = await requestHandoff(deps.db, { workspaceId: who.workspaceId, conversationId, reason: 'policy', message: () => systemText('reopened', language), presenceTimeoutS: deps.presenceTimeoutS });
+    // It keeps why it first went to people and the queue it was in.
+    const reopened = await requestHandoff(deps.db, { workspaceId: who.workspaceId, conversationId, reason: (current.handoffReason ?? 'policy') as HandoffReason, summary: current.handoffSummary ?? undefined, keepRoute: true, message: () => systemText('reopened', language), presenceTimeoutS: deps.presenceTimeoutS });
     if (reopened.message) await tell(conversationId, { message: reopened.message });
     await reassign(who.workspaceId);
     res.json({ conversation: await getConversation(deps.db, who.workspaceId, conversationId) });

@@ -52,6 +52,8 @@ export type HandoffInput = {
    * articles the bot found, and the sensitive topic it matched.
    */
   route?: { text: string; language: string | null; collectionIds: string[]; documentIds?: string[]; topic?: string | null };
+  /** A reopened conversation keeps the skill and priority it had (routing runs only when it has no skill). */
+  keepRoute?: boolean;
 };
 
 export async function requestHandoff(db: Db, r: HandoffInput, now = new Date()): Promise<HandoffResult> {
@@ -70,7 +72,7 @@ export async function requestHandoff(db: Db, r: HandoffInput, now = new Date()):
       'SELECT c.channel, ct.tier, c.language FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1',
       [r.conversationId],
     );
-    const route = await decideRoute(tx, r.workspaceId, {
+    const route = r.keepRoute && conversation.skill ? { skill: conversation.skill, priority: conversation.priority, by: 'kept' } : await decideRoute(tx, r.workspaceId, {
       reason: r.reason,
       text: r.route?.text ?? '',
       language: r.route?.language ?? who.rows[0]?.language ?? null,

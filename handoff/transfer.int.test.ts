@@ -121,9 +121,16 @@ describe('transfer and resolve', () => {
     expect(early.status).toBe(409);
     expect(early.body.error.message).toMatch(/Only a resolved conversation can be reopened; this one is assigned/);
     await post(owner, `/api/agent/conversations/${c}/resolve`);
+    // Routing would now send new handoffs to "vip"; a reopened conversation keeps its queue and reason instead.
+    await api.deps.db.query(`UPDATE conversations SET handoff_reason = 'frustration' WHERE id = $1`, [c]);
+    await api.deps.db.query(`UPDATE workspaces SET settings = settings || '{"defaultSkill": "vip"}' WHERE id = $1`, [ws.id]);
     const reopened = await post(owner, `/api/agent/conversations/${c}/reopen`);
+    await api.deps.db.query(`UPDATE workspaces SET settings = settings - 'defaultSkill' WHERE id = $1`, [ws.id]);
     expect(reopened.status).toBe(200);
     expect(reopened.body.conversation).toMatchObject({ status: 'assigned', assigneeId: id[owner] });
+    // It keeps its queue and why it went to people (routing does not run again).
+    expect((await state(c)).skill).toBe('billing');
+    expect(reopened.body.conversation.handoffReason).toBe('frustration');
   });
   it('holds manual claims to the same limits as automatic assignment: the skill and the capacity', async () => {
     // Fill ana and ben (capacity 1 each; one of them still has the reopened conversation), then one more billing
