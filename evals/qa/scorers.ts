@@ -106,7 +106,7 @@ export function scoreReply(r: ReplyInput): ReplyScores {
   const sourceTalk = SOURCE_TALK.test(reply);
   if (sourceTalk) clarityScore -= 1.5;
   if (total === 0) clarityScore = 1;
-  const clarity = scored(clarityScore, `${lengths.length} sentences, ${Math.round(mean)} words on average, the longest ${longest}${sourceTalk ? '; talks about "the documents", which the customer never saw' : ''}`);
+  const clarity = scored(clarityScore, `${lengths.length} sentence${lengths.length === 1 ? '' : 's'}, ${Math.round(mean)} words on average, the longest ${longest}${sourceTalk ? '; talks about "the documents", which the customer never saw' : ''}`);
 
   // Spelling and grammar (English text): dictionary misses, doubled words, sentences starting in lower case.
   const known = new Set(r.passages.flatMap((p) => p.toLowerCase().match(/[a-z][a-z']+/g) ?? []).concat(r.question.toLowerCase().match(/[a-z][a-z']+/g) ?? []));

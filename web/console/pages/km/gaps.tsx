@@ -37,7 +37,7 @@ export function GapsPage() {
       <Loading loading={list.loading && !list.data} />
       <ListTable
         rows={list.data?.gaps}
-        empty=<>No {status} gaps. The bot found an answer for every question it was asked.</>
+        empty={status === 'open' ? <>No open gaps: the bot found an answer for every question it was asked.</> : <>No {status} gaps yet.</>}
         columns={['Question', 'Asked', 'Last seen', 'Actions']}
         row={(g) => (
           <tr key={g.id}>

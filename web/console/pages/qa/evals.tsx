@@ -7,7 +7,16 @@ import { QaNav } from './shared.tsx';
 
 type Run = { id: string; label: string; createdAt: string; cases: number | null; durationMs: number | null; answerMode: string | null; metrics: Record<string, number>; hasHtml: boolean };
 
-const SHOWN = ['hit@5', 'mrr', 'answerPrecision', 'inScopeAnswerRate', 'escalationRecall', 'answerTokenF1'];
+/** The headline metrics shown per run, with the words people read them by. */
+const METRIC_LABELS: Record<string, string> = {
+  'hit@5': 'Hit@5',
+  mrr: 'MRR',
+  answerPrecision: 'Answer precision',
+  inScopeAnswerRate: 'In-scope answered',
+  escalationRecall: 'Escalation recall',
+  answerTokenF1: 'Answer token F1',
+};
+const SHOWN = Object.keys(METRIC_LABELS);
 const pct = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(3));
 
 export function EvalRunsPage() {
@@ -21,7 +30,7 @@ export function EvalRunsPage() {
       <ListTable
         rows={list.data?.runs}
         empty={<>No eval runs yet. Run <code>npx kefu eval --cases X.cases.jsonl --kb X.kb.jsonl</code> on the server; its reports appear here.</>}
-        columns={['Run', 'When', 'Cases', ...SHOWN, 'Report']}
+        columns={['Run', 'When', 'Cases', ...SHOWN.map((k) => METRIC_LABELS[k]!), 'Report']}
         row={(r) => (
           <tr key={r.id}>
             <td>

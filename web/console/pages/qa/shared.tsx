@@ -35,8 +35,10 @@ export function QaNav() {
 }
 
 export const CATEGORIES = ['greeting', 'empathy', 'tone', 'clarity', 'spelling_grammar', 'accuracy', 'resolution', 'compliance', 'closing', 'response_time'];
-/** "spelling_grammar" → "Spelling grammar". */
+/** The default rubric's labels; a workspace's own category keys read as words ("first_contact" → "First contact"). */
+const CATEGORY_LABELS: Record<string, string> = { spelling_grammar: 'Spelling and grammar', response_time: 'Response time' };
 export const categoryName = (key: string): string => {
+  if (CATEGORY_LABELS[key]) return CATEGORY_LABELS[key];
   const words = key.replace(/_/g, ' ');
   return words[0]!.toUpperCase() + words.slice(1);
 };
