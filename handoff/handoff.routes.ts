@@ -42,7 +42,9 @@ export function handoffRoutes(deps: HandoffDeps): Router {
   router.get('/agent/queue', async (req, res) => {
     const who = authorize(res, 'conversations:work');
     const { skill } = parse(QueueQuery, req.query, 'queue filter');
-    res.json({ queue: await listQueue(deps.db, who.workspaceId, { skill }) });
+    // Agents see the queues they serve (their skills' and conversations without a skill); supervisors see every queue.
+    const forAgent = who.type === 'user' && who.role === 'agent' ? who.userId : undefined;
+    res.json({ queue: await listQueue(deps.db, who.workspaceId, { skill, forAgent }) });
   });
 
   router.get('/agent/conversations', async (_req, res) => {

@@ -109,7 +109,11 @@ export async function requestHandoff(db: Db, r: HandoffInput, now = new Date()):
  * The waiting conversations, optionally of one skill ("none": those without a skill), in the order assignment takes
  * them; `position` is the place in the skill's own queue.
  */
-export async function listQueue(q: Queryable, workspaceId: string, opts: { skill?: string; limit?: number } = {}): Promise<QueueEntry[]> {
+/**
+ * Waiting conversations, highest effective priority first, with their place in their skill's queue. `forAgent`: only
+ * the queues that agent serves — their skills' and conversations without a skill (supervisors and admins see all).
+ */
+export async function listQueue(q: Queryable, workspaceId: string, opts: { skill?: string; limit?: number; forAgent?: string } = {}): Promise<QueueEntry[]> {
   const { rows } = await q.query<QueueEntry>(
     `SELECT * FROM (
        SELECT c.id AS "conversationId", c.contact_id AS "contactId", ct.name AS "contactName", c.handoff_reason AS "handoffReason",
@@ -118,10 +122,12 @@ export async function listQueue(q: Queryable, workspaceId: string, opts: { skill
               (SELECT m.body FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'customer' ORDER BY m.seq DESC LIMIT 1) AS "lastCustomerMessage"
          FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
         WHERE c.workspace_id = $1 AND c.status = 'queued') w
-      WHERE $2::text IS NULL OR ($2 = 'none' AND w.skill IS NULL) OR w.skill = $2
+      WHERE ($2::text IS NULL OR ($2 = 'none' AND w.skill IS NULL) OR w.skill = $2)
+        AND ($4::uuid IS NULL OR w.skill IS NULL
+             OR EXISTS (SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = $4 AND s.workspace_id = $1 AND s.name = w.skill))
       ORDER BY w."effectivePriority" DESC, w."queuedAt", w."conversationId"
       LIMIT $3`,
-    [workspaceId, opts.skill ?? null, opts.limit ?? 50],
+    [workspaceId, opts.skill ?? null, opts.limit ?? 50, opts.forAgent ?? null],
   );
   return rows;
 }

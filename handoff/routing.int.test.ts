@@ -95,8 +95,7 @@ describe('routing', () => {
       );
     await ticket(overdue, -5);
     await ticket(notDue, 60);
-    const agent = await login(api.url, ws.users.agent.email, ws.users.agent.password);
-    const q = (await call(api.url, '/api/agent/queue?skill=aging', { token: agent })).body.queue;
+    const q = (await call(api.url, '/api/agent/queue?skill=aging', { token: supervisor })).body.queue;
     expect(q.map((e: { conversationId: string }) => e.conversationId)).toEqual([vip, waited90, overdue, waited35, fresh3, notDue]);
     expect(q.map((e: { effectivePriority: number }) => e.effectivePriority)).toEqual([10, 5, 5, 3, 3, 0]);
     expect(q.map((e: { position: number }) => e.position)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -128,16 +127,23 @@ describe('routing', () => {
     await put([]);
   });
 
-  it('shows the queue per skill', async () => {
-    const agent = await login(api.url, ws.users.agent.email, ws.users.agent.password);
-    const billing = await call(api.url, '/api/agent/queue?skill=billing', { token: agent });
+  it('shows the queue per skill: every queue to supervisors, an agent only the queues of their skills', async () => {
+    const billing = await call(api.url, '/api/agent/queue?skill=billing', { token: supervisor });
     expect(billing.body.queue.length).toBeGreaterThan(0);
     expect(billing.body.queue.every((e: { skill: string }) => e.skill === 'billing')).toBe(true);
     expect(billing.body.queue.map((e: { position: number }) => e.position)).toEqual(billing.body.queue.map((_: unknown, i: number) => i + 1));
-    const all = await call(api.url, '/api/agent/queue', { token: agent });
+    const all = await call(api.url, '/api/agent/queue', { token: supervisor });
     // Priority first: the VIP conversation heads the whole queue.
     expect(all.body.queue[0]).toMatchObject({ skill: 'vip', priority: 20, position: 1 });
-    const none = await call(api.url, '/api/agent/queue?skill=none', { token: agent });
+    const none = await call(api.url, '/api/agent/queue?skill=none', { token: supervisor });
     expect(none.body.queue.every((e: { skill: string | null }) => e.skill === null)).toBe(true);
+    // The plain agent has the billing skill only: billing and unskilled conversations, never the VIP queue.
+    await api.deps.db.query(`INSERT INTO agent_skills (user_id, skill_id) SELECT $1, id FROM skills WHERE workspace_id = $2 AND name = 'billing'`, [ws.users.agent.id, ws.id]);
+    const agent = await login(api.url, ws.users.agent.email, ws.users.agent.password);
+    const theirs = (await call(api.url, '/api/agent/queue', { token: agent })).body.queue as { skill: string | null; position: number }[];
+    expect(theirs.length).toBeGreaterThan(0);
+    expect(theirs.every((e) => e.skill === null || e.skill === 'billing')).toBe(true);
+    expect(all.body.queue.filter((e: { skill: string | null }) => e.skill === null || e.skill === 'billing')).toEqual(theirs);
+    expect((await call(api.url, '/api/agent/queue?skill=vip', { token: agent })).body.queue).toEqual([]);
   });
 });
