@@ -68,10 +68,13 @@ export async function ensureWebBuild(): Promise<void> {
   }
 }
 
-/** Saves a full-page screenshot as test-artifacts/screenshots/<name>.png (look at them: they are the UI review). */
+/**
+ * Saves a full-page screenshot as test-artifacts/screenshots/<name>.png (look at them: they are the UI review): the
+ * whole scrollable page, so what sits below the fold (charts, long lists) is in it too.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
 /** A plain page on another origin that embeds the widget for `slug` from the API at `apiUrl`; close it when done. */

@@ -2,9 +2,10 @@
 // running) and the real build (web/dist); nothing between the pages and the API is mocked. Two hosts embed it: the
 // demo shop page the API serves (workspace "demo", seeded), and another site on another origin (a small server here,
 // with hostile CSS and a strict Content-Security-Policy) embedding it for a fresh workspace with its own knowledge
-// base, reaching the API through a plain TCP relay the test can cut (a network drop). The agent side goes through
-// the API (sign in, presence, the agent's live stream, typing, reply, resolve) until the console exists. Every state
-// is saved to test-artifacts/screenshots/ for a look.
+// base, reaching the API through a plain TCP relay the test can cut (a network drop). The agent side here goes
+// through the API (sign in, presence, the agent's live stream, typing, reply, resolve), so these tests are about the
+// widget alone; the agent console in the browser is test/e2e/agent-console.int.test.ts. Every state is saved to
+// test-artifacts/screenshots/ for a look.
 import { createServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -191,8 +192,30 @@ describe.skipIf(skip)('the customer widget in chromium', () => {
 
     const log = demo.getByRole('log');
     await log.getByText(/5 to 7 business days/).waitFor();
-    await expect(log.getByText('Returns and refunds', { exact: true }).count()).resolves.toBeGreaterThan(0);
     await screenshot(demo, '02-demo-cited-answer');
+
+    // The source is an uploaded file (db/seed/demo-kb.md), not a web page: the marker opens the cited passage in
+    // the widget, as the server sends it — from the keyboard too — and Escape closes it, focus back on the marker.
+    const marker = log.getByRole('button', { name: 'Source 1: Returns and refunds' });
+    expect(await log.getByRole('link').count()).toBe(0);
+    await marker.focus();
+    await demo.keyboard.press('Enter');
+    const passage = demo.getByRole('dialog', { name: 'Returns and refunds' });
+    await passage.waitFor();
+    await passage.getByText(/we inspect it within 2 business days/).waitFor();
+    expect(await passage.getByText('How refunds work').count()).toBe(1); // the section it comes from
+    await expect.poll(() => activeInWidget(demo)).toMatchObject({ tag: 'button', label: 'Close the source' });
+    await screenshot(demo, '02a-demo-cited-passage');
+    await demo.keyboard.press('Escape');
+    await expect.poll(() => passage.count()).toBe(0);
+    expect(await demo.getByRole('dialog', { name: 'Customer support' }).count()).toBe(1); // only the passage closed
+    await expect.poll(() => activeInWidget(demo)).toMatchObject({ tag: 'button', label: 'Source 1: Returns and refunds' });
+    // The entry under "Sources" opens it too (a click; the Close button closes it).
+    await log.getByRole('button', { name: 'Returns and refunds', exact: true }).click();
+    await passage.getByText(/we inspect it within 2 business days/).waitFor();
+    await passage.getByRole('button', { name: 'Close the source' }).click();
+    await expect.poll(() => passage.count()).toBe(0);
+    await expect.poll(() => activeInWidget(demo)).toMatchObject({ tag: 'button', label: null });
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
@@ -232,7 +255,7 @@ describe.skipIf(skip)('the customer widget in chromium', () => {
   }, 60_000);
 
   it('asks for a person, sees the queue position and wait; an agent gets it live, types and replies', async () => {
-    // The agent signs in and goes online (through the API: the console is not built yet). Capacity 1, and another
+    // The agent signs in and goes online (through the API: the console has its own tests). Capacity 1, and another
     // customer takes it first, so this one waits in the queue.
     const ana = await createAgent(api.deps, ws, 'ana', { capacity: 1, skills: [], online: false });
     agent.id = ana.id;
@@ -368,7 +391,7 @@ describe.skipIf(skip)('the customer widget in chromium', () => {
   it('speaks Chinese to a zh-CN browser, and tells the ticket when nobody is online', async () => {
     // Nobody online now: asking for a person opens a ticket, and the customer is told its number and reply-by time.
     expect((await call(api.url, '/api/agent/presence', { method: 'PUT', token: agent.token, body: { status: 'offline' } })).status).toBe(200);
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 800 } });
     const zh = await context.newPage();
     await zh.goto(siteUrl);
     await zh.getByRole('button', { name: '在线客服' }).click();
@@ -378,9 +401,16 @@ describe.skipIf(skip)('the customer widget in chromium', () => {
     await zh.getByRole('button', { name: '发送' }).click();
     const log = zh.getByRole('log');
     await log.locator('.msg.bot:not(.greeting):not(.draft)').first().waitFor();
+    // Its source has no web address either: the passage opens in the widget, labelled in Chinese.
+    await log.getByRole('button', { name: '来源 1：退货与退款' }).click();
+    const passage = zh.getByRole('dialog', { name: '退货与退款' });
+    await passage.getByText(/5 到 7 个工作日到账/).waitFor();
+    await screenshot(zh, '11a-zh-passage');
+    await passage.getByRole('button', { name: '关闭来源' }).click();
     await screenshot(zh, '11-zh-answer');
     await zh.getByRole('button', { name: '转人工客服' }).click();
-    await zh.getByRole('status').getByText(/工单 #\d+ — 我们将在 .+ 前回复/).waitFor();
+    // The reply-by time says its zone (the browser's, here Shanghai), like the system message says the workspace's.
+    await zh.getByRole('status').getByText(/工单 #\d+ — 我们将在 \d{4}年\d{1,2}月\d{1,2}日 GMT\+8 \d{2}:\d{2} 前回复/).waitFor();
     await screenshot(zh, '12-zh-ticket');
     await context.close();
   }, 60_000);

@@ -3,20 +3,26 @@
 // the ticket, agents' messages and typing live, and the rating once the conversation is closed. After a reload it
 // picks the conversation up again from storage: its transcript and its live stream. Each time the stream is up (after
 // a reload or a reconnect, which resumes after the last message seen with Last-Event-ID) the transcript is read again,
-// so states the stream does not replay (queue, status) are current too.
+// so states the stream does not replay (queue, status) are current too. A citation opens its source: a web page in a
+// new tab, any other source (an uploaded file) as the cited passage in a dialog over the panel, read from the server.
 import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { ApiError, newId, type Client, type Session } from './api.ts';
-import { waitMinutes, type Lang, type Strings } from './i18n.ts';
-import { citationHref, initialState, reduce, splitCitations, wantsRating, type ChatMessage, type State } from './state.ts';
+import { errorText, formatTime, waitMinutes, type Lang, type Strings } from './i18n.ts';
+import { citationTarget, initialState, reduce, sectionPath, splitCitations, wantsRating, type ChatMessage, type State } from './state.ts';
 import type { Store } from './storage.ts';
-import type { Citation, Conversation, Message, QueueStanding } from './types.ts';
+import type { Citation, Conversation, Message, Passage, QueueStanding } from './types.ts';
 
 export type WidgetProps = { client: Client; store: Store; workspace: string; lang: Lang; t: Strings };
 
 const TYPING_IDLE_MS = 2500; // the customer stopped typing
 const TYPING_REPEAT_MS = 3000; // at most one "typing" per this long while they keep typing
 const AGENT_TYPING_TTL_MS = 8000; // an agent's "typing" that never got its "stopped"
+
+/** The cited passage shown over the panel: which citation, and the passage once the server has sent it. */
+type OpenPassage = { n: number; citation: Citation; chunkId: string; passage: Passage | null; error: string | null };
+/** Opens a citation's passage; `opener` gets the focus back when it closes. */
+type OnOpenPassage = (c: Citation, n: number, chunkId: string, opener: HTMLElement) => void;
 
 export function Widget({ client, store, workspace, lang, t }: WidgetProps) {
   const [open, setOpen] = useState(() => store.wasOpen());
@@ -33,17 +39,49 @@ export function Widget({ client, store, workspace, lang, t }: WidgetProps) {
   const log = useRef<HTMLDivElement>(null);
   const typingSentAt = useRef(0);
   const typingIdle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [passage, setPassage] = useState<OpenPassage | null>(null);
+  const passageOpener = useRef<HTMLElement | null>(null);
+  const passageAsked = useRef(0); // the latest open: an older answer arriving late is dropped
+  const passages = useRef(new Map<string, Passage>()); // what the server sent, per chunk: opened again without a call
 
   openRef.current = open;
   for (const m of state.messages) seen.current.add(m.id);
 
-  const fail = (err: unknown) => dispatch({ type: 'error', error: err instanceof ApiError && err.status > 0 && err.status < 500 ? err.message : t.error });
+  const fail = (err: unknown) => dispatch({ type: 'error', error: errorText(err, lang) });
+
+  const closePassage = (returnFocus: boolean) => {
+    passageAsked.current++;
+    setPassage(null);
+    if (!returnFocus) passageOpener.current = null;
+  };
+
+  const openPassage: OnOpenPassage = (citation, n, chunkId, opener) => {
+    const s = session.current;
+    if (!s) return;
+    passageOpener.current = opener;
+    const asked = ++passageAsked.current;
+    const known = passages.current.get(chunkId) ?? null;
+    setPassage({ n, citation, chunkId, passage: known, error: null });
+    if (known) return;
+    client.citation(s, chunkId).then(
+      (r) => {
+        passages.current.set(chunkId, r.passage);
+        if (passageAsked.current === asked) setPassage((p) => p && { ...p, passage: r.passage });
+      },
+      (err: unknown) => {
+        const error = err instanceof ApiError && err.status === 404 ? t.passageGone : errorText(err, lang).text;
+        if (passageAsked.current === asked) setPassage((p) => p && { ...p, error });
+      },
+    );
+  };
 
   const forget = () => {
     stopLive.current?.();
     stopLive.current = null;
     session.current = null;
     store.save(null);
+    closePassage(false);
+    passages.current.clear();
     dispatch({ type: 'reset' });
   };
 
@@ -202,8 +240,16 @@ export function Widget({ client, store, workspace, lang, t }: WidgetProps) {
     setOpen(next);
     store.saveOpen(next);
     if (next) setUnread(0);
+    else closePassage(false); // the launcher gets the focus, not a citation in a closed panel
     returnFocus.current = !next;
   };
+
+  // A closed passage gives the focus back to the marker or source that opened it.
+  useLayoutEffect(() => {
+    if (passage || !passageOpener.current) return;
+    if (passageOpener.current.isConnected) passageOpener.current.focus();
+    passageOpener.current = null;
+  }, [passage]);
 
   // Opening puts the focus in the message box; closing gives it back to the launcher (hidden while open on phones).
   useLayoutEffect(() => {
@@ -287,7 +333,7 @@ export function Widget({ client, store, workspace, lang, t }: WidgetProps) {
           >
             <div class="msg bot greeting"><p class="body">{t.greeting}</p></div>
             {state.messages.map((m) => (
-              <MessageView key={m.id} m={m} t={t} onRetry={() => void send(m.body, m.clientMessageId ?? undefined)} />
+              <MessageView key={m.id} m={m} t={t} onOpen={openPassage} onRetry={() => void send(m.body, m.clientMessageId ?? undefined)} />
             ))}
             {state.draft !== null && (
               <div class="msg bot draft" aria-hidden="true">
@@ -301,14 +347,14 @@ export function Widget({ client, store, workspace, lang, t }: WidgetProps) {
 
           <Status state={state} t={t} lang={lang} />
 
-          {wantsRating(state) && session.current && <Rating t={t} onRate={async (score, comment) => {
+          {wantsRating(state) && session.current && <Rating t={t} lang={lang} onRate={async (score, comment) => {
             await client.rate(session.current!, score, comment);
             dispatch({ type: 'rated' });
           }} />}
 
           {state.error && (
-            <p class="error" role="alert">
-              {state.error}
+            <p class="error" role="alert" title={state.error.detail ?? undefined}>
+              {state.error.text}
             </p>
           )}
 
@@ -353,6 +399,8 @@ export function Widget({ client, store, workspace, lang, t }: WidgetProps) {
               </button>
             )}
           </div>
+
+          {passage && <PassageDialog open={passage} t={t} onClose={() => closePassage(true)} />}
         </section>
       )}
 
@@ -368,7 +416,7 @@ export function Widget({ client, store, workspace, lang, t }: WidgetProps) {
   );
 }
 
-function MessageView({ m, t, onRetry }: { m: ChatMessage; t: Strings; onRetry: () => void }) {
+function MessageView({ m, t, onOpen, onRetry }: { m: ChatMessage; t: Strings; onOpen: OnOpenPassage; onRetry: () => void }) {
   const citations = uniqueCitations(m.citations ?? []);
   const who = { customer: t.you, bot: t.bot, agent: t.agent, system: t.system }[m.sender];
   return (
@@ -378,12 +426,24 @@ function MessageView({ m, t, onRetry }: { m: ChatMessage; t: Strings; onRetry: (
         {splitCitations(m.body, citations).map((part) => {
           if (typeof part === 'string') return part;
           const c = citations.find((x, i) => (x.n ?? i + 1) === part.n)!;
-          const href = citationHref(c);
-          return href ? (
-            <sup>
-              <a href={href} target="_blank" rel="noopener noreferrer" aria-label={t.source(part.n, c.title)}>{part.n}</a>
-            </sup>
-          ) : (
+          const target = citationTarget(c);
+          if (target?.kind === 'link') {
+            return (
+              <sup>
+                <a href={target.href} target="_blank" rel="noopener noreferrer" aria-label={t.source(part.n, c.title)}>{part.n}</a>
+              </sup>
+            );
+          }
+          if (target?.kind === 'passage') {
+            return (
+              <sup>
+                <button type="button" class="marker open" aria-haspopup="dialog" aria-label={t.source(part.n, c.title)} title={c.title} onClick={(e) => onOpen(c, part.n, target.chunkId, e.currentTarget)}>
+                  {part.n}
+                </button>
+              </sup>
+            );
+          }
+          return (
             <sup>
               <span class="marker" title={c.title}>{part.n}</span>
             </sup>
@@ -395,7 +455,7 @@ function MessageView({ m, t, onRetry }: { m: ChatMessage; t: Strings; onRetry: (
           <span class="sources-title">{t.sources}</span>
           <ol>
             {citations.map((c, i) => (
-              <CitationView key={i} c={c} n={c.n ?? i + 1} t={t} />
+              <CitationView key={i} c={c} n={c.n ?? i + 1} t={t} onOpen={onOpen} />
             ))}
           </ol>
         </div>
@@ -410,19 +470,22 @@ function MessageView({ m, t, onRetry }: { m: ChatMessage; t: Strings; onRetry: (
   );
 }
 
-function CitationView({ c, n, t }: { c: Citation; n: number; t: Strings }) {
-  const href = citationHref(c);
-  // The section within the document, when it says more than the title.
-  const path = (c.headingPath ?? []).filter((h, i) => !(i === 0 && h === c.title)).join(' › ');
+function CitationView({ c, n, t, onOpen }: { c: Citation; n: number; t: Strings; onOpen: OnOpenPassage }) {
+  const target = citationTarget(c);
+  const path = sectionPath(c.title, c.headingPath);
   return (
     <li value={n}>
-      {href ? (
-        <a href={href} target="_blank" rel="noopener noreferrer" title={path || undefined}>
+      {target?.kind === 'link' ? (
+        <a href={target.href} target="_blank" rel="noopener noreferrer" title={path || undefined}>
           {c.title}
           <span class="sr-only"> {t.opensInNewTab}</span>
         </a>
+      ) : target?.kind === 'passage' ? (
+        <button type="button" class="src" aria-haspopup="dialog" onClick={(e) => onOpen(c, n, target.chunkId, e.currentTarget)}>
+          {c.title}
+        </button>
       ) : (
-        <span class="src" title={[c.title, path].filter(Boolean).join(' › ')}>{c.title}</span>
+        <span class="src plain" title={[c.title, path].filter(Boolean).join(' › ')}>{c.title}</span>
       )}
       {path && <span class="path"> — {path}</span>}
     </li>
@@ -469,19 +532,68 @@ function queueLine(q: QueueStanding, t: Strings): string {
   return `${t.queuePosition(q.position)} · ${wait}`;
 }
 
-function formatTime(iso: string, lang: Lang): string {
-  try {
-    return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
-  } catch {
-    return iso;
-  }
+/**
+ * The cited passage over the panel (a modal dialog within it): the source's number, title and section, then the
+ * passage's text as the server sent it (rendered as text, never as HTML). Focus starts on Close and stays inside;
+ * Escape or Close returns it to whatever opened the passage.
+ */
+function PassageDialog({ open, t, onClose }: { open: OpenPassage; t: Strings; onClose: () => void }) {
+  const dialog = useRef<HTMLDivElement>(null);
+  const close = useRef<HTMLButtonElement>(null);
+  useLayoutEffect(() => close.current?.focus(), [open.chunkId]);
+  const title = open.passage?.title ?? open.citation.title;
+  const path = sectionPath(title, open.passage?.headingPath ?? open.citation.headingPath);
+  return (
+    <div
+      class="passage"
+      ref={dialog}
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="kefu-passage-title"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation(); // closes the passage, not the whole panel
+          onClose();
+        } else if (e.key === 'Tab') {
+          // Keep the focus in the dialog: the conversation behind it is covered.
+          const stops = [...(dialog.current?.querySelectorAll<HTMLElement>('button, [tabindex="0"]') ?? [])];
+          const at = stops.indexOf(e.target as HTMLElement);
+          const next = stops[(at + (e.shiftKey ? stops.length - 1 : 1)) % stops.length];
+          if (next) {
+            e.preventDefault();
+            next.focus();
+          }
+        }
+      }}
+    >
+      <header class="head">
+        <div>
+          <p class="passage-n">{t.passageLabel(open.n)}</p>
+          <h3 id="kefu-passage-title">{title}</h3>
+          {path && <p class="passage-path">{path}</p>}
+        </div>
+        <button type="button" class="icon" ref={close} aria-label={t.closePassage} onClick={onClose}>
+          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" /></svg>
+        </button>
+      </header>
+      <div class="passage-body" role="region" tabIndex={0} aria-busy={!open.passage && !open.error} aria-labelledby="kefu-passage-title">
+        {open.passage ? (
+          <blockquote class="passage-text">{open.passage.text}</blockquote>
+        ) : open.error ? (
+          <p class="passage-error" role="alert">{open.error}</p>
+        ) : (
+          <p class="passage-loading">{t.passageLoading}</p>
+        )}
+      </div>
+    </div>
+  );
 }
 
-function Rating({ t, onRate }: { t: Strings; onRate: (score: number, comment: string | undefined) => Promise<void> }) {
+function Rating({ t, lang, onRate }: { t: Strings; lang: Lang; onRate: (score: number, comment: string | undefined) => Promise<void> }) {
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
   const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<State['error']>(null);
   return (
     <form
       class="rating"
@@ -493,7 +605,7 @@ function Rating({ t, onRate }: { t: Strings; onRate: (score: number, comment: st
         try {
           await onRate(score, comment.trim() || undefined);
         } catch (err) {
-          setError(err instanceof ApiError && err.status < 500 ? err.message : t.error);
+          setError(errorText(err, lang));
           setSending(false);
         }
       }}
@@ -510,7 +622,7 @@ function Rating({ t, onRate }: { t: Strings; onRate: (score: number, comment: st
       </fieldset>
       <label for="kefu-comment">{t.commentLabel}</label>
       <textarea id="kefu-comment" rows={2} maxLength={2000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && <p class="error" role="alert" title={error.detail ?? undefined}>{error.text}</p>}
       <button type="submit" class="primary" disabled={!score || sending}>{t.submitRating}</button>
     </form>
   );

@@ -2,7 +2,7 @@
 // x-visitor-token header and no cookies, so it works from any site (the server answers these routes with CORS).
 // Both streams — a streamed answer and the conversation's live events — are read with fetch and parsed as SSE.
 import { sseParser, type SseFrame } from './sse.ts';
-import type { Conversation, Message, QueueStanding, Ticket } from './types.ts';
+import type { Conversation, Message, Passage, QueueStanding, Ticket } from './types.ts';
 
 export type Session = { conversationId: string; visitorToken: string };
 
@@ -85,6 +85,8 @@ export function createClient(base: string) {
     queue: (s: Session) => call<{ status: string; queue: QueueStanding | null }>(conv(s, '/queue'), { token: s.visitorToken }),
     typing: (s: Session, typing: boolean) => call<null>(conv(s, '/typing'), { token: s.visitorToken, body: { typing } }),
     rate: (s: Session, score: number, comment: string | undefined) => call<unknown>(conv(s, '/rating'), { token: s.visitorToken, body: { score, comment } }),
+    /** The passage a bot answer in this conversation cited (404 for anything else). */
+    citation: (s: Session, chunkId: string) => call<{ passage: Passage }>(conv(s, `/citations/${encodeURIComponent(chunkId)}`), { token: s.visitorToken }),
     resolve: (s: Session) => call<{ conversation: Conversation }>(conv(s, '/resolve'), { method: 'POST', token: s.visitorToken }),
 
     /**

@@ -40,9 +40,16 @@ export type Strings = {
   notSent: string;
   retry: string;
   reconnecting: string;
-  error: string;
+  errors: Record<ErrorClass, string>;
   answering: string;
+  passageLabel: (n: number) => string;
+  passageLoading: string;
+  passageGone: string;
+  closePassage: string;
 };
+
+/** What kind of failure the customer is told about (the server's own words are English). */
+export type ErrorClass = 'network' | 'rate_limited' | 'server' | 'invalid';
 
 const en: Strings = {
   launcherOpen: 'Chat with us',
@@ -82,8 +89,17 @@ const en: Strings = {
   notSent: 'Not sent.',
   retry: 'Retry',
   reconnecting: 'Reconnecting…',
-  error: 'Something went wrong. Please try again.',
+  errors: {
+    network: 'We could not reach the server. Check your connection and try again.',
+    rate_limited: 'Too many requests just now. Please wait a moment and try again.',
+    server: 'Something went wrong on our side. Please try again in a moment.',
+    invalid: 'That could not be sent. Please check it and try again.',
+  },
   answering: 'Answering…',
+  passageLabel: (n) => `Source ${n}`,
+  passageLoading: 'Loading the passage…',
+  passageGone: 'This passage is no longer available.',
+  closePassage: 'Close the source',
 };
 
 const zh: Strings = {
@@ -124,8 +140,17 @@ const zh: Strings = {
   notSent: '发送失败。',
   retry: '重试',
   reconnecting: '正在重新连接…',
-  error: '出错了，请重试。',
+  errors: {
+    network: '无法连接到服务器，请检查网络后重试。',
+    rate_limited: '请求过于频繁，请稍等片刻再试。',
+    server: '服务器出了点问题，请稍后重试。',
+    invalid: '内容无法提交，请检查后重试。',
+  },
   answering: '正在回答…',
+  passageLabel: (n) => `来源 ${n}`,
+  passageLoading: '正在加载原文…',
+  passageGone: '该段落已不存在。',
+  closePassage: '关闭来源',
 };
 
 export const STRINGS: Record<Lang, Strings> = { en, zh };
@@ -141,3 +166,41 @@ export function pickLang(override: string | null | undefined, browser: string | 
 
 /** Minutes to wait, rounded up, for a queue estimate in seconds. */
 export const waitMinutes = (etaSeconds: number) => Math.max(1, Math.ceil(etaSeconds / 60));
+
+/**
+ * Which kind of failure an error from the API client is: no status (fetch failed, the stream was cut) is the network;
+ * 429 rate limited; 5xx (and anything unexpected) the server; other 4xx an invalid request.
+ */
+export function errorClass(err: unknown): ErrorClass {
+  if (err instanceof TypeError) return 'network'; // fetch's "Failed to fetch"
+  const status = typeof err === 'object' && err !== null && typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : null;
+  if (status === null) return 'server';
+  if (status === 0) return 'network';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server';
+  return status >= 400 ? 'invalid' : 'server';
+}
+
+/**
+ * What the customer reads about an error, in the widget's language. The server writes its messages in English: an
+ * English widget shows its message for a refused request (it says what to fix); otherwise the translated message of
+ * the error's class, with the server's words as `detail` (a tooltip) for whoever needs them.
+ */
+export function errorText(err: unknown, lang: Lang): { text: string; detail: string | null } {
+  const kind = errorClass(err);
+  const server = err instanceof Error && err.message ? err.message : null;
+  if (lang === 'en' && kind === 'invalid' && server) return { text: server, detail: null };
+  const text = STRINGS[lang].errors[kind];
+  return { text, detail: server && server !== text ? server : null };
+}
+
+/** A date and time with its zone ("2026年12月3日 UTC 18:52", "Dec 3, 2026, 6:52 PM UTC"): the browser's zone unless given. */
+export function formatTime(iso: string, lang: Lang, timeZone?: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  try {
+    return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(at);
+  } catch {
+    return at.toISOString();
+  }
+}

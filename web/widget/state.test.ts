@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { citationHref, initialState, mergeMessages, reduce, splitCitations, wantsRating, type State } from './state.ts';
+import { citationHref, citationTarget, initialState, mergeMessages, reduce, sectionPath, splitCitations, wantsRating, type State } from './state.ts';
 import type { Conversation, Message } from './types.ts';
 
 const msg = (id: string, sender: Message['sender'], at: string, extra: Partial<Message> = {}): Message => ({ id, sender, body: id, citations: [], clientMessageId: null, createdAt: at, ...extra });
@@ -74,6 +74,21 @@ describe('citations', () => {
     expect(citationHref({ title: 'R', sourceRef: 'javascript:alert(1)' })).toBeNull();
     expect(citationHref({ title: 'R', sourceRef: 'db/seed/demo-kb.md' })).toBeNull();
     expect(citationHref({ title: 'R' })).toBeNull();
+  });
+
+  it('opens a web page as a link and any other source as its passage, by chunk id', () => {
+    const chunkId = '6f1c2a3e-0000-4000-8000-000000000001';
+    expect(citationTarget({ title: 'R', chunkId, sourceRef: 'https://help.example.com/returns' })).toEqual({ kind: 'link', href: 'https://help.example.com/returns' });
+    expect(citationTarget({ title: 'R', chunkId, sourceRef: 'db/seed/demo-kb.md' })).toEqual({ kind: 'passage', chunkId });
+    expect(citationTarget({ title: 'R', chunkId, sourceRef: 'javascript:alert(1)' })).toEqual({ kind: 'passage', chunkId }); // never a link
+    expect(citationTarget({ title: 'Manual', chunkId })).toEqual({ kind: 'passage', chunkId });
+    expect(citationTarget({ title: 'R', sourceRef: 'manual.pdf' })).toBeNull(); // nothing to open
+  });
+
+  it('names the section without repeating the title', () => {
+    expect(sectionPath('Returns and refunds', ['Returns and refunds', 'How refunds work'])).toBe('How refunds work');
+    expect(sectionPath('Manual', ['Setup', 'Cleaning'])).toBe('Setup › Cleaning');
+    expect(sectionPath('Manual', undefined)).toBe('');
   });
 
   it('splits markers that name a citation out of the text', () => {

@@ -16,7 +16,8 @@ export type State = {
   /** The live stream: up, or down and retrying (shown as "reconnecting"). */
   live: 'off' | 'up' | 'retrying';
   rated: boolean;
-  error: string | null;
+  /** What the customer reads (in their language) and, as a tooltip, the server's own words. */
+  error: { text: string; detail: string | null } | null;
 };
 
 export const initialState: State = { conversation: null, messages: [], draft: null, queue: null, ticket: null, agentTyping: false, live: 'off', rated: false, error: null };
@@ -35,7 +36,7 @@ export type Action =
   | { type: 'typing'; typing: boolean }
   | { type: 'live'; live: State['live'] }
   | { type: 'rated' }
-  | { type: 'error'; error: string | null };
+  | { type: 'error'; error: State['error'] };
 
 export function reduce(state: State, action: Action): State {
   switch (action.type) {
@@ -106,6 +107,24 @@ export function mergeMessages(current: readonly ChatMessage[], incoming: readonl
 
 /** Whether the rating prompt shows: closed, not rated, and someone (bot or agent) replied — the API refuses otherwise. */
 export const wantsRating = (s: State): boolean => s.conversation?.status === 'resolved' && !s.rated && s.messages.some((m) => m.sender === 'bot' || m.sender === 'agent');
+
+/**
+ * What clicking a citation does: a web page (http(s) only, never javascript: or a file path) opens in a new tab; any
+ * other source (an uploaded PDF, DOCX, Markdown file…) opens the cited passage in the widget, read from the server by
+ * its chunk id; a citation with neither is plain text.
+ */
+export type CitationTarget = { kind: 'link'; href: string } | { kind: 'passage'; chunkId: string } | null;
+
+export function citationTarget(c: Citation): CitationTarget {
+  const href = citationHref(c);
+  if (href) return { kind: 'link', href };
+  const chunkId = c.chunkId?.trim();
+  return chunkId ? { kind: 'passage', chunkId } : null;
+}
+
+/** The section within the document, when it says more than the title ("Returns › How refunds work"). */
+export const sectionPath = (title: string, headingPath: readonly string[] | undefined): string =>
+  (headingPath ?? []).filter((h, i) => !(i === 0 && h === title)).join(' › ');
 
 /** A citation's link: only http(s) sources are links (never javascript: or a file path), with the passage's anchor. */
 export function citationHref(c: Citation): string | null {

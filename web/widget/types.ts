@@ -5,6 +5,9 @@ export type Sender = 'customer' | 'bot' | 'agent' | 'system';
 
 export type Citation = {
   n?: number;
+  /** The cited passage: what `GET …/citations/:chunkId` opens when the source is not a web page. */
+  chunkId?: string;
+  documentId?: string;
   title: string;
   headingPath?: string[];
   location?: { anchor?: string; page?: number } & Record<string, unknown>;
@@ -29,3 +32,6 @@ export type Conversation = {
 
 export type QueueStanding = { position: number; etaSeconds: number | null; agentsOnline: number };
 export type Ticket = { number: number; replyBy: string | null };
+
+/** A cited passage as the customer may read it (GET /api/conversations/:id/citations/:chunkId). */
+export type Passage = { chunkId: string; documentId: string; title: string; headingPath: string[]; text: string; kind: string; location: Record<string, unknown> };
