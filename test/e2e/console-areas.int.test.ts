@@ -2,7 +2,10 @@
 // (real PostgreSQL and Redis, workers running) and the real build (web/dist). A knowledge manager uploads a real PDF
 // (with a file the API refuses beside it) and watches it become ready with a progress bar; a QA lead opens the
 // review queue, opens a graded conversation, overrides a score with a comment and sees it marked overridden; an admin
-// creates a skill and changes a bot threshold (a bad value shows the API's message). Every page is saved to
+// changes a role (and cannot demote the last admin), staffs an agent with skills and capacities, gives a skill its own
+// hours, saves routing defaults and rules (channels kept), split-shift business hours, edits a canned response in the
+// full list, and changes a bot threshold (a bad value shows the API's message) — each checked against what the API
+// then returns. Every page is saved to
 // test-artifacts/screenshots/{km,qa,admin}-*.png for a look.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -193,12 +196,26 @@ describe.skipIf(skip)('the console areas in chromium', () => {
     await context.close();
   }, 90_000);
 
-  it('lets an admin create a skill and change a bot threshold, showing the API message for a bad value', async () => {
+  it('lets an admin change roles, staff agents, give a skill its own hours, route, set split-shift hours, edit canned responses and tune the bot', async () => {
+    const adminToken = await login(api.url, ws.users.admin.email, ws.users.admin.password);
+    const get = async (p: string) => (await call(api.url, p, { token: adminToken })).body;
     const { context, page } = await signIn('admin');
+
+    // Users: a role change is saved at once; demoting the last admin (yourself) is refused with the API's reason.
     await open(page, '/admin', 'Settings');
     await page.getByRole('cell', { name: ws.users.qa_lead.email }).waitFor();
+    await page.getByLabel('Role of agent', { exact: true }).selectOption('supervisor');
+    await page.getByRole('status').getByText('agent now has the Supervisor role.').waitFor();
+    const users = (await get('/api/admin/users')).users as { id: string; role: string }[];
+    expect(users.find((u) => u.id === ws.users.agent.id)?.role).toBe('supervisor');
     await screenshot(page, 'admin-users');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByLabel('Role of admin', { exact: true }).selectOption('agent');
+    await page.getByRole('alert').getByText(/You are the last active admin/).waitFor();
+    expect(await page.getByLabel('Role of admin', { exact: true }).inputValue()).toBe('admin'); // the select shows the role kept
+    await screenshot(page, 'admin-users-last-admin');
 
+    // Skills: create one (a bad name shows the API's message), then give it its own hours.
     await open(page, '/admin/skills', 'Skills');
     await page.getByLabel('Name (lowercase, for routing)').fill('Billing Team');
     await page.getByRole('button', { name: 'Create skill' }).click();
@@ -207,37 +224,139 @@ describe.skipIf(skip)('the console areas in chromium', () => {
     await page.getByLabel('Label').fill('Billing');
     await page.getByRole('button', { name: 'Create skill' }).click();
     await page.getByRole('cell', { name: 'billing', exact: true }).waitFor();
+    await call(api.url, '/api/team/skills', { token: adminToken, body: { name: 'returns', label: 'Returns' } });
     await screenshot(page, 'admin-skills');
+    await page.getByRole('button', { name: 'Edit skill Billing' }).click();
+    const skillForm = page.getByRole('form', { name: 'Edit skill Billing' });
+    await skillForm.getByLabel('Own hours').check();
+    await skillForm.getByLabel('Open on Saturday').check();
+    await skillForm.getByLabel('Saturday opens', { exact: true }).fill('10:00');
+    await skillForm.getByLabel('Saturday closes', { exact: true }).fill('14:00');
+    await screenshot(page, 'admin-skill-hours');
+    await skillForm.getByRole('button', { name: 'Save skill' }).click();
+    await page.getByRole('status').getByText('Saved Billing.').waitFor();
+    await page.getByRole('cell', { name: /^Own: .*Sat 10:00–14:00/ }).waitFor();
+    const billing = ((await get('/api/team/skills')).skills as { name: string; businessHours: { weekly: Record<string, unknown> } | null }[]).find((s) => s.name === 'billing');
+    expect(billing?.businessHours?.weekly.sat).toEqual([{ open: '10:00', close: '14:00' }]);
+    expect(billing?.businessHours?.weekly.mon).toEqual([{ open: '09:00', close: '17:00' }]);
 
+    // Agents: skills with levels and both capacities.
+    await open(page, '/admin/agents', 'Agents');
+    await page.getByRole('cell', { name: /alex/ }).first().waitFor();
+    await screenshot(page, 'admin-agents');
+    await page.getByRole('button', { name: 'Edit agent', exact: true }).click();
+    const agentForm = page.getByRole('form', { name: 'Edit agent' });
+    await agentForm.getByLabel('Conversations at once').fill('4');
+    await agentForm.getByLabel('Tickets at once').fill('12');
+    await agentForm.getByLabel('Billing', { exact: true }).check();
+    await agentForm.getByLabel('Billing level').selectOption('3');
+    await agentForm.getByLabel('Returns', { exact: true }).check();
+    await screenshot(page, 'admin-agent-edit');
+    await agentForm.getByRole('button', { name: 'Save agent' }).click();
+    await page.getByRole('status').getByText('Saved agent.').waitFor();
+    await page.getByText('Billing · 3').waitFor();
+    const agent = ((await get('/api/team/agents')).agents as { id: string }[]).find((a) => a.id === ws.users.agent.id);
+    expect(agent).toMatchObject({ capacity: 4, ticketCapacity: 12, skills: [{ name: 'billing', level: 3 }, { name: 'returns', level: 1 }] });
+    await screenshot(page, 'admin-agents-saved');
+
+    // Routing: the defaults, then a rule whose channels (and the intents the API knows) survive a save from the page.
+    await call(api.url, '/api/team/routing-rules', { token: adminToken, method: 'PUT', body: { rules: [{ name: 'Legal by email', when: { intents: ['legal'], channels: ['email'] }, skill: 'billing', priority: 20 }] } });
+    await open(page, '/admin/routing', 'Routing rules');
+    await page.getByLabel(/^Default skill/).selectOption('returns');
+    await page.getByLabel(/^Previous agent first/).uncheck();
+    await page.getByRole('button', { name: 'Save defaults' }).click();
+    await page.getByRole('form', { name: 'When no rule matches' }).getByRole('status').getByText('Saved.').waitFor();
+    const settings = (await get('/api/admin/settings')).workspace.settings;
+    expect(settings).toMatchObject({ defaultSkill: 'returns', preferPreviousAgent: false });
+    const rule1 = page.getByRole('group', { name: /^Rule 1/ });
+    expect(await rule1.getByLabel('Rule 1 channel Email').isChecked()).toBe(true);
+    await rule1.getByLabel('Keywords').fill('lawyer, court');
+    await page.getByRole('button', { name: 'Add a rule' }).click();
+    const rule2 = page.getByRole('group', { name: /^Rule 2/ });
+    await rule2.getByLabel('Name').fill('Widget refunds');
+    await rule2.getByLabel('Keywords').fill('refund');
+    await rule2.getByLabel('Rule 2 channel Widget').check();
+    await rule2.getByLabel('Rule 2 channel API').check();
+    await rule2.getByLabel('Skill').selectOption('billing');
+    await rule2.getByLabel('Priority (0–100)').fill('5');
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.getByRole('form', { name: 'Rules' }).getByRole('status').getByText('Saved.').waitFor();
+    expect((await get('/api/team/routing-rules')).rules).toEqual([
+      { name: 'Legal by email', when: { intents: ['legal'], channels: ['email'], keywords: ['lawyer', 'court'] }, skill: 'billing', priority: 20 },
+      { name: 'Widget refunds', when: { keywords: ['refund'], channels: ['widget', 'api'] }, skill: 'billing', priority: 5 },
+    ]);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'admin-routing');
+
+    // Business hours: off (the fields show disabled), then on with a split shift on Monday and a holiday.
+    await open(page, '/admin/hours', 'Business hours');
+    expect(await page.getByLabel('Monday opens', { exact: true }).isDisabled()).toBe(true);
+    await screenshot(page, 'admin-hours-off');
+    await page.getByLabel('The team works set hours (off: always open)').check();
+    await page.getByLabel('Time zone (IANA name)').fill('Europe/Berlin');
+    await page.getByLabel('Monday closes', { exact: true }).fill('12:00');
+    await page.getByRole('button', { name: 'Add hours on Monday' }).click();
+    await page.getByLabel('Monday opens (2)', { exact: true }).fill('13:00');
+    await page.getByLabel('Monday closes (2)', { exact: true }).fill('17:30');
+    await page.getByLabel('Open on Friday').uncheck();
+    await page.getByRole('button', { name: 'Add a holiday' }).click();
+    await page.getByLabel('Holiday 1', { exact: true }).fill('2026-12-25');
+    await page.getByRole('button', { name: 'Save business hours' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    await page.getByText(/In use now: Mon 09:00–12:00, 13:00–17:30; Tue–Thu 09:00–17:00 \(Europe\/Berlin\); 1 holiday/).waitFor();
+    const hours = (await get('/api/admin/settings')).workspace.settings.businessHours;
+    expect(hours).toEqual({
+      timezone: 'Europe/Berlin',
+      weekly: { mon: [{ open: '09:00', close: '12:00' }, { open: '13:00', close: '17:30' }], tue: [{ open: '09:00', close: '17:00' }], wed: [{ open: '09:00', close: '17:00' }], thu: [{ open: '09:00', close: '17:00' }] },
+      holidays: ['2026-12-25'],
+    });
+    await screenshot(page, 'admin-hours');
+
+    // Canned responses: all of them listed (more than the agents' search returns), and one edited in place.
+    for (let i = 0; i < 22; i++) {
+      const r = await call(api.url, '/api/team/quick-replies', { token: adminToken, body: { shortcut: `answer-${String(i).padStart(2, '0')}`, title: `Answer ${i}`, body: `Hello {{contact.name}}, answer ${i}.`, skill: i < 3 ? 'billing' : null } });
+      expect(r.status).toBe(201);
+    }
+    await open(page, '/admin/quick-replies', 'Canned responses');
+    await page.getByText('22 canned responses: everyone\'s first, then by skill.').waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(22);
+    await screenshot(page, 'admin-quick-replies');
+    await page.getByRole('button', { name: 'Edit /answer-05' }).click();
+    const replyForm = page.getByRole('form', { name: 'Edit /answer-05' });
+    await replyForm.getByLabel('Shortcut').fill('late-order');
+    await replyForm.getByLabel('Title').fill('Your order is late');
+    await replyForm.getByLabel('Only for skill').selectOption('returns');
+    await screenshot(page, 'admin-quick-reply-edit');
+    await replyForm.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').getByText('Saved /late-order.').waitFor();
+    const replies = (await get('/api/team/quick-replies')).quickReplies as { shortcut: string }[];
+    expect(replies).toHaveLength(22);
+    expect(replies.find((r) => r.shortcut === 'late-order')).toMatchObject({ title: 'Your order is late', body: 'Hello {{contact.name}}, answer 5.', skill: 'returns' });
+    expect(replies.some((r) => r.shortcut === 'answer-05')).toBe(false);
+
+    // Bot: a bad threshold shows the API's message, a good one is used at once.
     await open(page, '/admin/bot', 'Bot');
     await page.getByLabel('Answer threshold').fill('1.5');
     await page.getByRole('button', { name: 'Save thresholds' }).click();
     const alert = page.getByRole('alert');
-    await alert.getByText(/botAnswerThreshold/).first().waitFor();
+    await alert.getByText(/^Invalid settings: botAnswerThreshold: .*Fix it and send again\.$/).first().waitFor();
     await screenshot(page, 'admin-bot-error');
     await page.getByLabel('Answer threshold').fill('0.6');
     await page.getByRole('button', { name: 'Save thresholds' }).click();
     await page.getByText('Saved. The bot uses them now.').waitFor();
     await page.getByText(/In use now: answer ≥ 0\.6,/).waitFor();
-    const settings = await call(api.url, '/api/admin/settings', { token: await login(api.url, ws.users.admin.email, ws.users.admin.password) });
-    expect(settings.body.bot.answerThreshold).toBe(0.6);
+    expect((await get('/api/admin/settings')).bot.answerThreshold).toBe(0.6);
     await screenshot(page, 'admin-bot');
 
-    for (const [hash, heading, name] of [
-      ['/admin/routing', 'Routing rules', 'admin-routing'],
-      ['/admin/hours', 'Business hours', 'admin-hours'],
-      ['/admin/sla', 'SLA policies', 'admin-sla'],
-      ['/admin/quick-replies', 'Canned responses', 'admin-quick-replies'],
-      ['/admin/api-keys', 'API keys', 'admin-api-keys'],
-    ] as const) {
-      await open(page, hash, heading);
-      await screenshot(page, name);
-    }
+    await open(page, '/admin/sla', 'SLA policies');
+    await screenshot(page, 'admin-sla');
+    await open(page, '/admin/api-keys', 'API keys');
+    await screenshot(page, 'admin-api-keys');
     // A new API key is shown once.
     await page.getByLabel('Name (what uses it)').fill('Email bridge');
     await page.getByRole('button', { name: 'Create key' }).click();
     await page.locator('code.key-once').getByText(/^kefu_/).waitFor();
     await screenshot(page, 'admin-api-key-created');
     await context.close();
-  }, 90_000);
+  }, 180_000);
 });

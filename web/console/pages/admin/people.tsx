@@ -1,4 +1,5 @@
-// Users and roles, and API keys (a new key is shown once; revoke).
+// Users and roles (add, change a role — the API refuses to demote the last admin —, disable), and API keys (a new key
+// is shown once; revoke).
 import { useState } from 'preact/hooks';
 import { api, type Role } from '../../api.ts';
 import type { PageProps } from '../../pages.ts';
@@ -31,6 +32,25 @@ export function UsersPage(props: PageProps) {
     setPassword('');
     list.reload();
   };
+  const [roleSaved, setRoleSaved] = useState<string | null>(null);
+  const changeRole = (u: User, next: Role) => {
+    setRoleSaved(null);
+    const question =
+      u.id === props.me.id && u.role === 'admin' && next !== 'admin'
+        ? `Give yourself the ${roleName(next)} role? You lose the Settings area as soon as it is saved.`
+        : null;
+    if (question && !window.confirm(question)) return list.reload(); // the select goes back
+    change.act(null, async () => {
+      try {
+        await api(`/api/admin/users/${u.id}`, { method: 'PATCH', body: { role: next } });
+      } catch (err) {
+        list.reload(); // the select goes back to the role the user still has
+        throw err;
+      }
+      setRoleSaved(`${u.name} now has the ${roleName(next)} role.`);
+      if (u.id === props.me.id) location.reload(); // the console shows the areas of the new role
+    });
+  };
   const disable = (u: User) =>
     change.act(`Disable ${u.name}? They are signed out and can no longer sign in.`, () => api(`/api/admin/users/${u.id}/disable`, { method: 'POST' }));
   return (
@@ -47,6 +67,11 @@ export function UsersPage(props: PageProps) {
           </div>
         </CreateForm>
         <ListStatus list={list} actionError={change.error} />
+        {roleSaved && !change.error ? (
+          <p role="status" class="muted" style={{ margin: 0 }}>
+            {roleSaved} It counts from their next click.
+          </p>
+        ) : null}
         {list.data ? (
           <table>
             <TableHead columns={['Name', 'Email', 'Role', 'Since']} actions="Actions" />
@@ -56,7 +81,19 @@ export function UsersPage(props: PageProps) {
                   <td>{u.name}</td>
                   <td>{u.email}</td>
                   <td>
-                    {roleName(u.role)} {u.disabledAt ? <Badge tone="bad">disabled</Badge> : null}
+                    {u.disabledAt ? (
+                      <>
+                        {roleName(u.role)} <Badge tone="bad">disabled</Badge>
+                      </>
+                    ) : (
+                      <select aria-label={`Role of ${u.name}`} value={u.role} disabled={change.busy} onChange={(e) => changeRole(u, e.currentTarget.value as Role)}>
+                        {ROLES.map((r) => (
+                          <option key={r.value} value={r.value}>
+                            {r.label}
+                          </option>
+                        ))}
+                      </select>
+                    )}
                   </td>
                   <td class="nums">{when(u.createdAt)}</td>
                   <ActionCell hidden={!!u.disabledAt || u.id === props.me.id} onClick={() => disable(u)} label={`Disable ${u.name}`}>

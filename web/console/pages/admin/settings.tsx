@@ -1,9 +1,10 @@
-// Workspace settings (PATCH /api/admin/settings): the bot's thresholds and sensitive topics, and business hours.
-// The API's 400 messages are shown next to the form that caused them.
+// Workspace settings (PATCH /api/admin/settings): the bot's thresholds and sensitive topics, and business hours (several
+// intervals a day, holidays; the editor is hours.tsx). The API's 400 messages are shown next to the form that caused them.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.ts';
-import { TableHead, TextField } from '../../forms.tsx';
+import { TextField } from '../../forms.tsx';
 import { ErrorNote, FormError, Loading, Page, useAction, useApi } from '../../ui.tsx';
+import { HoursFields, hoursDraft, hoursFromDraft, hoursSummary, type HoursDraft } from './hours.tsx';
 import { AdminNav, type BusinessHours, type SettingsResponse, splitList } from './shared.tsx';
 
 export function BotPage() {
@@ -91,82 +92,53 @@ export function BotPage() {
   );
 }
 
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const DAY_NAMES: Record<(typeof DAYS)[number], string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
-type Day = { open: boolean; from: string; to: string };
-
 export function HoursPage() {
   const data = useApi<SettingsResponse>('/api/admin/settings');
   const [enabled, setEnabled] = useState(false);
-  const [timezone, setTimezone] = useState('UTC');
-  const [days, setDays] = useState<Record<string, Day>>({});
-  const [holidays, setHolidays] = useState('');
+  const [draft, setDraft] = useState<HoursDraft>(() => hoursDraft(null));
   useEffect(() => {
     if (!data.data) return;
     const h = data.data.workspace.settings.businessHours ?? null;
     setEnabled(!!h);
-    setTimezone(h?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
-    setDays(Object.fromEntries(DAYS.map((d) => {
-      const first = h?.weekly[d]?.[0];
-      return [d, first ? { open: true, from: first.open, to: first.close } : { open: !h && d !== 'sat' && d !== 'sun', from: '09:00', to: '17:00' }];
-    })));
-    setHolidays((h?.holidays ?? []).join(', '));
+    setDraft(hoursDraft(h));
   }, [data.data]);
   const save = useAction();
   const [saved, setSaved] = useState(false);
   const submit = (e: Event) => {
     e.preventDefault();
     setSaved(false);
-    const hours: BusinessHours | null = enabled
-      ? { timezone: timezone.trim(), weekly: Object.fromEntries(DAYS.filter((d) => days[d]?.open).map((d) => [d, [{ open: days[d]!.from, close: days[d]!.to }]])), holidays: splitList(holidays) }
-      : null;
+    const hours: BusinessHours | null = enabled ? hoursFromDraft(draft) : null;
     void save.run(async () => {
       await api('/api/admin/settings', { method: 'PATCH', body: { businessHours: hours } });
       setSaved(true);
       data.reload();
     });
   };
-  const setDay = (d: string, patch: Partial<Day>) => setDays({ ...days, [d]: { ...days[d]!, ...patch } });
+  const current = data.data?.workspace.settings.businessHours;
   return (
     <Page title="Business hours">
       <AdminNav />
       <ErrorNote error={data.error} />
       <Loading loading={data.loading && !data.data} />
       {data.data ? (
-        <form class="card form" onSubmit={submit}>
+        <form class="card form" onSubmit={submit} aria-label="Workspace business hours">
+          <p class="muted" style={{ margin: 0 }}>
+            Outside these hours a handed-over conversation becomes a ticket with a reply-by time, and SLA clocks that count only business hours stop. A skill can keep its own hours (Skills tab).
+          </p>
           <label class="inline">
             <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
             The team works set hours (off: always open)
           </label>
-          <fieldset class="form" disabled={!enabled} style={{ border: 0, padding: 0, margin: 0 }}>
-            <TextField label="Time zone (IANA name)" value={timezone} onValue={setTimezone} inputStyle={{ maxWidth: '260px' }} />
-            <table style={{ maxWidth: '560px' }}>
-              <TableHead columns={['Day', 'Open', 'From', 'To']} />
-              <tbody>
-                {DAYS.map((d) => (
-                  <tr key={d}>
-                    <th scope="row">{DAY_NAMES[d]}</th>
-                    <td>
-                      <input type="checkbox" aria-label={`Open on ${DAY_NAMES[d]}`} checked={days[d]?.open ?? false} onChange={(e) => setDay(d, { open: e.currentTarget.checked })} />
-                    </td>
-                    <td>
-                      <input type="time" aria-label={`${DAY_NAMES[d]} opens`} disabled={!days[d]?.open} value={days[d]?.from ?? ''} onInput={(e) => setDay(d, { from: e.currentTarget.value })} />
-                    </td>
-                    <td>
-                      <input type="time" aria-label={`${DAY_NAMES[d]} closes`} disabled={!days[d]?.open} value={days[d]?.to ?? ''} onInput={(e) => setDay(d, { to: e.currentTarget.value })} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <TextField label="Holidays (dates, comma-separated: 2026-12-25, 2027-01-01)" value={holidays} onValue={setHolidays} />
-          </fieldset>
+          <HoursFields id="workspace-hours" draft={draft} onChange={setDraft} disabled={!enabled} />
           <div class="inline">
             <button type="submit" class="primary" disabled={save.busy}>
               Save business hours
             </button>
             {saved ? <span role="status" class="muted">Saved.</span> : null}
           </div>
+          <p class="muted" style={{ margin: 0, fontSize: '13px' }}>
+            In use now: {current ? hoursSummary(current) : 'always open'}.
+          </p>
           <FormError error={save.error} />
         </form>
       ) : null}
