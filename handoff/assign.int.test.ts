@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createAgent, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../app/testing.ts';
 import { createContact, createConversation } from '../conversations/index.ts';
 import { eventually, testConfig, uniqueSlug } from '../test/services.ts';
-import { assignNext, assignWaiting } from './index.ts';
+import { assignNext, assignWaiting, sweepTickets } from './index.ts';
 
 let api: TestApi;
 let ws: TestWorkspace;
@@ -144,6 +144,20 @@ describe('assignment', () => {
     const r = await call(api.url, '/api/agent/heartbeat', { token, method: 'POST' });
     expect(r.body).toEqual({ presence: 'online', changed: true });
     expect(await assigneeOf(vip.id)).toBe(agents.cho);
+  });
+
+  it('leaves fresh handoffs to the passes that run at once: the periodic sweep only takes what has waited 15 s', async () => {
+    await api.deps.db.query(`UPDATE conversations SET status = 'resolved', resolved_at = now() WHERE workspace_id = $1 AND status IN ('assigned', 'queued')`, [ws.id]);
+    await api.deps.db.query(`UPDATE agent_profiles SET presence = 'online', last_heartbeat_at = now() WHERE user_id = $1`, [agents.cho]);
+    const fresh = await waiting('vip');
+    const stale = await waiting('vip');
+    await api.deps.db.query(`UPDATE conversations SET queued_at = now() - interval '20 seconds' WHERE id = $1`, [stale.id]);
+    const swept = await sweepTickets(api.deps, new Date(), { workspaceId: ws.id });
+    expect(swept.assigned).toBe(1);
+    expect(await assigneeOf(stale.id)).toBe(agents.cho);
+    const { rows } = await api.deps.db.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1', [fresh.id]);
+    expect(rows[0]!.status).toBe('queued');
+    await api.deps.db.query(`UPDATE conversations SET status = 'resolved', resolved_at = now() WHERE workspace_id = $1 AND status IN ('assigned', 'queued')`, [ws.id]);
   });
 
   it('assigns waiting work at once when a supervisor raises an agent\'s capacity', async () => {

@@ -15,8 +15,12 @@ import { queueOrderSql } from './routing.ts';
 import { TICKET_PRIORITIES } from './sla.ts';
 import { sayTo } from './texts.ts';
 
-/** `preferPreviousAgent`: overrides the workspace's setting of that name (on unless an admin turned it off). */
-export type AssignOptions = { presenceTimeoutS: number; preferPreviousAgent?: boolean };
+/**
+ * `preferPreviousAgent`: overrides the workspace's setting of that name (on unless an admin turned it off).
+ * `minWaitS`: only work waiting at least this long — the periodic sweep's safety net leaves fresh handoffs to the
+ * passes that run at once (after the handoff, a resolve, an agent coming online) instead of racing them.
+ */
+export type AssignOptions = { presenceTimeoutS: number; preferPreviousAgent?: boolean; minWaitS?: number };
 
 /** How many queued conversations one pass looks at for one that some agent can take now. */
 const LOOKAHEAD = 20;
@@ -75,8 +79,9 @@ export async function assignNext(db: Db, workspaceId: string, opts: AssignOption
   return db.transaction(async (tx) => {
     const { rows: waiting } = await tx.query<{ id: string; skill: string | null; contactId: string }>(
       `SELECT c.id, c.skill, c.contact_id AS "contactId" FROM conversations c WHERE c.workspace_id = $1 AND c.status = 'queued'
+          AND ($2::int IS NULL OR c.queued_at <= now() - make_interval(secs => $2))
         ORDER BY ${queueOrderSql('c')} LIMIT ${LOOKAHEAD} FOR UPDATE SKIP LOCKED`,
-      [workspaceId],
+      [workspaceId, opts.minWaitS ?? null],
     );
     for (const c of waiting) {
       const agentId = await takeAgent(tx, workspaceId, { kind: 'conversation', ...c }, opts);
@@ -111,9 +116,10 @@ export async function assignNextTicket(db: Db, workspaceId: string, opts: Assign
       `SELECT t.id, t.skill, t.contact_id AS "contactId" FROM tickets t
         WHERE t.workspace_id = $1 AND t.assignee_id IS NULL AND t.status IN ('new', 'open')
           AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = t.conversation_id AND c.status IN ('queued', 'assigned'))
+          AND ($3::int IS NULL OR t.updated_at <= now() - make_interval(secs => $3))
         ORDER BY array_position($2::text[], t.priority) DESC, t.created_at, t.id
         LIMIT ${LOOKAHEAD} FOR UPDATE OF t SKIP LOCKED`,
-      [workspaceId, TICKET_PRIORITIES],
+      [workspaceId, TICKET_PRIORITIES, opts.minWaitS ?? null],
     );
     for (const t of waiting) {
       const agentId = await takeAgent(tx, workspaceId, { kind: 'ticket', ...t }, opts);
@@ -149,8 +155,8 @@ export async function assignTickets(db: Db, workspaceId: string, opts: AssignOpt
  * agents the queue's counts). Failures are logged, never thrown: the
  * conversations stay queued and the next trigger assigns them.
  */
-export async function assignAndAnnounce(deps: Pick<HandoffDeps, 'db' | 'events' | 'logger' | 'presenceTimeoutS'>, workspaceId: string): Promise<Joined[]> {
-  const opts = { presenceTimeoutS: deps.presenceTimeoutS };
+export async function assignAndAnnounce(deps: Pick<HandoffDeps, 'db' | 'events' | 'logger' | 'presenceTimeoutS'>, workspaceId: string, extra: { minWaitS?: number } = {}): Promise<Joined[]> {
+  const opts = { presenceTimeoutS: deps.presenceTimeoutS, ...extra };
   try {
     const joined = await assignWaiting(deps.db, workspaceId, opts);
     for (const j of joined) {

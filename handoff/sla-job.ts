@@ -14,6 +14,12 @@ export const HANDOFF_QUEUE = 'handoff';
 export const SLA_SWEEP_JOB = 'sla-sweep';
 /** Solved tickets close after this many days without a customer reply (a reply reopens them until then). */
 export const AUTO_CLOSE_DAYS = 4;
+/**
+ * The sweep assigns only what has waited at least this long: a fresh handoff is the business of the pass that runs at
+ * once (after the handoff, a resolve, an agent coming online); racing it would only make that pass find the
+ * conversation held, and tell its customer "queued" for a moment.
+ */
+export const SWEEP_GRACE_S = 15;
 /** At most this many breaches of one kind per sweep; the rest wait for the next run. */
 const BATCH = 500;
 
@@ -82,16 +88,17 @@ export async function sweepTickets(deps: Pick<HandoffDeps, 'db' | 'events' | 'lo
     deps.logger.info({ ticket: b.number, workspaceId: b.workspaceId, target: b.target, priority: b.priority }, `ticket #${b.number} missed its ${b.target.replace('_', ' ')} target`);
   }
   const closed = await closeSolved(deps.db, now, scope);
-  // Whatever waits where someone is online (agents came online on another copy, an assignment failed) is assigned here.
+  // Whatever has waited a while where someone is online (an assignment failed, capacity freed on a copy that died) is
+  // assigned here.
   const { rows } = await deps.db.query<{ workspace_id: string }>(
     `SELECT DISTINCT w.workspace_id FROM (
-       SELECT workspace_id FROM conversations WHERE status = 'queued'
-       UNION SELECT workspace_id FROM tickets WHERE assignee_id IS NULL AND status IN ('new', 'open')) w
+       SELECT workspace_id FROM conversations WHERE status = 'queued' AND queued_at <= now() - make_interval(secs => $3)
+       UNION SELECT workspace_id FROM tickets WHERE assignee_id IS NULL AND status IN ('new', 'open') AND updated_at <= now() - make_interval(secs => $3)) w
       WHERE ($1::uuid IS NULL OR w.workspace_id = $1)
         AND EXISTS (SELECT 1 FROM agent_profiles p WHERE p.workspace_id = w.workspace_id AND ${onlineSql('p', '$2')})`,
-    [scope, deps.presenceTimeoutS],
+    [scope, deps.presenceTimeoutS, SWEEP_GRACE_S],
   );
   let assigned = 0;
-  for (const { workspace_id } of rows) assigned += (await assignAndAnnounce(deps, workspace_id)).length;
+  for (const { workspace_id } of rows) assigned += (await assignAndAnnounce(deps, workspace_id, { minWaitS: SWEEP_GRACE_S })).length;
   return { breaches, closed, assigned };
 }

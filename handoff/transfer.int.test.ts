@@ -127,7 +127,7 @@ describe('transfer and resolve', () => {
     const reopened = await post(owner, `/api/agent/conversations/${c}/reopen`);
     await api.deps.db.query(`UPDATE workspaces SET settings = settings - 'defaultSkill' WHERE id = $1`, [ws.id]);
     expect(reopened.status).toBe(200);
-    expect(reopened.body.conversation).toMatchObject({ status: 'assigned', assigneeId: id[owner] });
+    expect(await assigned(c)).toMatchObject({ status: 'assigned', assignee_id: id[owner] });
     // It keeps its queue and why it went to people (routing does not run again).
     expect((await state(c)).skill).toBe('billing');
     expect(reopened.body.conversation.handoffReason).toBe('frustration');
