@@ -225,7 +225,6 @@ describe.skipIf(skip)('the console areas in chromium', () => {
     await page.getByRole('button', { name: 'Create skill' }).click();
     await page.getByRole('cell', { name: 'billing', exact: true }).waitFor();
     await call(api.url, '/api/team/skills', { token: adminToken, body: { name: 'returns', label: 'Returns' } });
-    await screenshot(page, 'admin-skills');
     await page.getByRole('button', { name: 'Edit skill Billing' }).click();
     const skillForm = page.getByRole('form', { name: 'Edit skill Billing' });
     await skillForm.getByLabel('Own hours').check();
@@ -239,6 +238,7 @@ describe.skipIf(skip)('the console areas in chromium', () => {
     const billing = ((await get('/api/team/skills')).skills as { name: string; businessHours: { weekly: Record<string, unknown> } | null }[]).find((s) => s.name === 'billing');
     expect(billing?.businessHours?.weekly.sat).toEqual([{ open: '10:00', close: '14:00' }]);
     expect(billing?.businessHours?.weekly.mon).toEqual([{ open: '09:00', close: '17:00' }]);
+    await screenshot(page, 'admin-skills');
 
     // Agents: skills with levels and both capacities.
     await open(page, '/admin/agents', 'Agents');

@@ -69,7 +69,7 @@ export function UsersPage(props: PageProps) {
         <ListStatus list={list} actionError={change.error} />
         {roleSaved && !change.error ? (
           <p role="status" class="muted" style={{ margin: 0 }}>
-            {roleSaved} It counts from their next click.
+            {roleSaved} It applies at once; their console shows the new areas after a reload.
           </p>
         ) : null}
         {list.data ? (
