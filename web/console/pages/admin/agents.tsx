@@ -129,9 +129,11 @@ function AgentEditor(props: { agent: Agent; skills: Skill[]; onCancel: () => voi
   const submit = (e: Event) => {
     e.preventDefault();
     void save.run(async () => {
+      // A field left blank keeps what the agent has (Number('') would be 0: no conversations at all).
+      const count = (v: string) => (v.trim() === '' ? undefined : Number(v));
       const body = {
-        capacity: Number(draft.capacity),
-        ticketCapacity: Number(draft.ticketCapacity),
+        capacity: count(draft.capacity),
+        ticketCapacity: count(draft.ticketCapacity),
         skills: Object.entries(draft.skills).map(([skill, level]) => ({ skill, level })),
       };
       await api(`/api/team/agents/${a.id}`, { method: 'PUT', body });
