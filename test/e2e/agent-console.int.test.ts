@@ -1,7 +1,8 @@
 // The agent area of the console end to end in headless chromium, against the real API (PostgreSQL, Redis, workers)
 // and the real build (web/dist); nothing is mocked. A customer asks for a person in the widget (a page on another
 // origin) while an agent, signed in to the console in another browser context and online, gets the conversation
-// live, opens it, uses a quick reply and a note, replies (the customer sees it) and resolves it; then a ticket:
+// live, opens it (the bot's answer with its citation markers, the handoff summary line by line), uses a quick reply
+// (a slow lookup never reopens the list) and a note, replies (the customer sees it) and resolves it; then a ticket:
 // open it, reply, change its status, and meet a conflicting change (409) with a Reload. Each page is saved to
 // test-artifacts/screenshots/agent-*.png for a look.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -111,6 +112,21 @@ describe.skipIf(skip)('the agent console in chromium', () => {
     // The bot's answer with its source, and the bot's turn (query, decision, reason) behind it.
     await log.getByText(/two-year warranty/).first().waitFor();
     await log.getByRole('list', { name: 'Sources' }).getByText('Blender warranty').first().waitFor();
+    // Its "[1]" is a marker for the source (an uploaded document here: it leads to the entry under the answer).
+    const answer = log.locator('.ag-msg.bot').filter({ hasText: 'two-year warranty' }).first();
+    expect(await answer.locator('.ag-body').textContent()).not.toContain('[1]');
+    const marker = answer.getByRole('button', { name: 'Source 1: Blender warranty' });
+    await marker.click();
+    const focused = () => consolePage.evaluate(() => {
+      const el = (globalThis as unknown as { document: { activeElement: { id: string; textContent: string | null } | null } }).document.activeElement;
+      return { id: el?.id ?? '', text: el?.textContent ?? '' };
+    });
+    await expect.poll(focused).toMatchObject({ id: expect.stringMatching(/^cite-/), text: expect.stringContaining('Blender warranty') });
+    // The handoff summary, one line each.
+    const summary = consolePage.locator('.ag-summary li');
+    await expect.poll(() => summary.count()).toBeGreaterThan(1);
+    expect(await summary.first().textContent()).toMatch(/^Customer asked: /);
+    expect(await summary.allTextContents()).toContainEqual(expect.stringMatching(/^Handed over: /));
     await log.getByText(/^Bot turn:/).first().click();
     await log.getByText('How long is the blender warranty?').first().waitFor();
     await screenshot(consolePage, 'agent-bot-turn');
@@ -129,8 +145,21 @@ describe.skipIf(skip)('the agent console in chromium', () => {
     // "/" opens the quick replies; Enter picks one with its variables filled in; typing reaches the customer.
     await consolePage.getByRole('button', { name: 'Reply to customer' }).click();
     const reply = consolePage.getByLabel('Reply', { exact: true });
-    await reply.pressSequentially('/hel', { delay: 30 });
     const options = consolePage.getByRole('listbox', { name: 'Quick replies' });
+    // A slow lookup answers after the agent typed past the shortcut: the list stays closed, their text stays theirs.
+    const slow = '**/api/agent/quick-replies**';
+    await consolePage.route(slow, async (route) => {
+      await new Promise((r) => setTimeout(r, 600));
+      await route.continue();
+    });
+    await reply.pressSequentially('/hel is not a shortcut', { delay: 20 });
+    await consolePage.waitForTimeout(1200); // every delayed answer is in by now
+    expect(await options.count()).toBe(0);
+    await reply.press('Shift+Enter');
+    await expect.poll(() => reply.inputValue()).toBe('/hel is not a shortcut\n');
+    await consolePage.unroute(slow);
+    await reply.fill('');
+    await reply.pressSequentially('/hel', { delay: 30 });
     await options.getByRole('option', { name: /\/hello/ }).waitFor();
     await widget.getByRole('status').getByText('The agent is typing…').waitFor({ timeout: 10_000 });
     await screenshot(consolePage, 'agent-quick-replies');

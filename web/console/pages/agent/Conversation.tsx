@@ -2,13 +2,14 @@
 // handoff reason and summary, the customer's profile, the reply box (public reply or internal note, "/" for quick
 // replies, typing sent to the customer), knowledge suggestions to insert, and transfer / resolve / hand back.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { citationHref, sectionPath, splitCitations } from '../../../widget/state.ts';
 import { api } from '../../api.ts';
 import type { PageProps } from '../../pages.ts';
 import { navigate } from '../../router.ts';
 import { Badge, Empty, ErrorNote, errorText, Loading, Page, useApi, when } from '../../ui.tsx';
 import { reasonText } from './Inbox.tsx';
 import { setViewing, useLive } from './live.ts';
-import type { Agent, BotTurn, ConversationDetail, Message, QuickReply, Skill, Suggestion } from './types.ts';
+import type { Agent, BotTurn, Citation, ConversationDetail, Message, QuickReply, Skill, Suggestion } from './types.ts';
 
 const SENDER: Record<Message['sender'], string> = { customer: 'Customer', bot: 'Bot', agent: 'Agent', system: 'System' };
 const STATUS_TONE = { bot: 'info', queued: 'warn', assigned: 'ok', resolved: 'info' } as const;
@@ -37,6 +38,45 @@ function Turn(props: { turn: BotTurn }) {
   );
 }
 
+/** Citations by their number ([n] in the text), the first of each number only. */
+const numbered = (citations: readonly Citation[]): { n: number; c: Citation }[] => {
+  const seen = new Set<number>();
+  return citations.map((c, i) => ({ n: c.n ?? i + 1, c })).filter(({ n }) => !seen.has(n) && (seen.add(n), true));
+};
+const citeId = (messageId: string, n: number) => `cite-${messageId}-${n}`;
+
+/**
+ * A message's text with its "[n]" markers as links to the cited source, like the widget: a web page opens in a new
+ * tab (http(s) only); any other source (an uploaded file) moves the focus to its entry in the sources below.
+ */
+function Body(props: { m: Message }) {
+  const cites = numbered(props.m.citations ?? []);
+  if (!cites.length) return <div class="ag-body">{props.m.body}</div>;
+  return (
+    <div class="ag-body">
+      {splitCitations(props.m.body, cites.map(({ n, c }) => ({ ...c, n }))).map((part) => {
+        if (typeof part === 'string') return part;
+        const c = cites.find((x) => x.n === part.n)!.c;
+        const href = citationHref(c);
+        const label = `Source ${part.n}: ${c.title}`;
+        return (
+          <sup key={`n${part.n}`}>
+            {href ? (
+              <a class="ag-marker" href={href} target="_blank" rel="noopener noreferrer" aria-label={`${label} (opens in a new tab)`}>
+                {part.n}
+              </a>
+            ) : (
+              <button type="button" class="ag-marker" aria-label={label} title={c.title} onClick={() => document.getElementById(citeId(props.m.id, part.n))?.focus()}>
+                {part.n}
+              </button>
+            )}
+          </sup>
+        );
+      })}
+    </div>
+  );
+}
+
 function Transcript(props: { messages: Message[]; turns: BotTurn[]; typing: boolean }) {
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [props.messages.length, props.typing]);
@@ -53,22 +93,22 @@ function Transcript(props: { messages: Message[]; turns: BotTurn[]; typing: bool
               <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleTimeString()}</time>
               {m.confidence !== null && m.sender === 'bot' ? <span class="muted">confidence {m.confidence.toFixed(2)}</span> : null}
             </div>
-            <div class="ag-body">{m.body}</div>
+            {m.sender === 'bot' ? <Body m={m} /> : <div class="ag-body">{m.body}</div>}
             {m.citations?.length ? (
               <ol class="ag-cites" aria-label="Sources">
-                {m.citations.map((c, i) => {
-                  const url = c.sourceRef && /^https?:\/\//.test(c.sourceRef) ? c.sourceRef : null; // only web links, never other schemes
-                  const where = c.headingPath?.length ? ` › ${c.headingPath.join(' › ')}` : '';
+                {numbered(m.citations).map(({ n, c }) => {
+                  const url = citationHref(c); // only web links, never other schemes
+                  const where = sectionPath(c.title, c.headingPath);
                   return (
-                    <li key={c.chunkId ?? i}>
+                    <li key={n} value={n} id={citeId(m.id, n)} tabIndex={-1}>
                       {url ? (
-                        <a href={url} target="_blank" rel="noreferrer">
+                        <a href={url} target="_blank" rel="noopener noreferrer">
                           {c.title}
                         </a>
                       ) : (
                         c.title
                       )}
-                      <span class="muted">{where}</span>
+                      {where ? <span class="muted"> › {where}</span> : null}
                     </li>
                   );
                 })}
@@ -181,9 +221,17 @@ function Composer(props: { conversationId: string; canReply: boolean; onSent: (m
   const typingSent = useRef(false);
   const typingTimer = useRef<number | undefined>(undefined);
   const area = useRef<HTMLTextAreaElement>(null);
+  // Each change of the text is a new "/" lookup: an answer to an older one (the agent typed on meanwhile) is dropped,
+  // or a late answer would reopen the list and Enter would replace what they wrote.
+  const lookup = useRef(0);
+  const closeReplies = () => {
+    lookup.current++;
+    setReplies([]);
+  };
 
   useEffect(() => {
     if (!props.insert) return;
+    closeReplies();
     setText((t) => (t ? `${t}\n\n${props.insert!.text}` : props.insert!.text));
     area.current?.focus();
   }, [props.insert?.n]);
@@ -203,19 +251,20 @@ function Composer(props: { conversationId: string; canReply: boolean; onSent: (m
       sendTyping(true);
       typingTimer.current = window.setTimeout(() => sendTyping(false), 4000);
     } else sendTyping(false);
-    if (/^\/\S*$/.test(value)) {
-      try {
-        const r = await api<{ quickReplies: QuickReply[] }>(`/api/agent/quick-replies?q=${encodeURIComponent(value)}&conversationId=${props.conversationId}`);
-        setReplies(r.quickReplies);
-        setActive(0);
-      } catch {
-        setReplies([]);
-      }
-    } else setReplies([]);
+    if (!/^\/\S*$/.test(value)) return closeReplies(); // not (or no longer) a "/word"
+    const asked = ++lookup.current;
+    try {
+      const r = await api<{ quickReplies: QuickReply[] }>(`/api/agent/quick-replies?q=${encodeURIComponent(value)}&conversationId=${props.conversationId}`);
+      if (asked !== lookup.current) return;
+      setReplies(r.quickReplies);
+      setActive(0);
+    } catch {
+      if (asked === lookup.current) setReplies([]);
+    }
   };
   const pick = (r: QuickReply) => {
     setText(r.rendered ?? r.body);
-    setReplies([]);
+    closeReplies();
     area.current?.focus();
   };
   const send = async () => {
@@ -226,6 +275,7 @@ function Composer(props: { conversationId: string; canReply: boolean; onSent: (m
       const r = await api<{ message: Message }>(`/api/agent/conversations/${props.conversationId}/messages`, { body: { text, private: isNote } });
       props.onSent(r.message);
       setText('');
+      closeReplies();
       window.clearTimeout(typingTimer.current);
       typingSent.current = false; // the stored reply ends "typing" on the customer's side
     } catch (err) {
@@ -246,7 +296,7 @@ function Composer(props: { conversationId: string; canReply: boolean; onSent: (m
         pick(replies[active] ?? replies[0]!);
         return;
       }
-      if (e.key === 'Escape') return setReplies([]);
+      if (e.key === 'Escape') return closeReplies();
     }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -456,9 +506,17 @@ export function ConversationPage(props: PageProps) {
               </p>
             ) : null}
             {c.handoffSummary ? (
-              <p>
-                <strong>Summary:</strong> {c.handoffSummary}
-              </p>
+              <div class="ag-summary">
+                <strong id="summary-title">Summary</strong>
+                <ul aria-labelledby="summary-title">
+                  {c.handoffSummary
+                    .split('\n')
+                    .filter((line) => line.trim())
+                    .map((line, i) => (
+                      <li key={i}>{line}</li>
+                    ))}
+                </ul>
+              </div>
             ) : null}
           </div>
           {showTransfer ? (
