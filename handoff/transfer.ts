@@ -5,7 +5,7 @@ import type { Db, Queryable } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { applyEvent, getConversation, insertMessage, type ConversationRow, type MessageRow } from '../conversations/index.ts';
 import { loadSql, onlineSql } from './team.repo.ts';
-import { moveConversationTickets, solveConversationTickets } from './tickets.ts';
+import { moveConversationTickets, recordTicketEvent, solveConversationTickets } from './tickets.ts';
 import { sayTo } from './texts.ts';
 
 export type Actor = { userId: string; supervisor: boolean };
@@ -84,4 +84,29 @@ export async function transfer(
     );
     return { conversation, messages };
   });
+}
+
+/**
+ * The agent leaves the team (disabled, or given a role that takes no conversations): every conversation they have
+ * goes back to its skill's queue and every open ticket they work loses its assignee, with a note and the history
+ * saying why. Runs in the caller's transaction; the caller assigns and announces afterwards (assignAndAnnounce).
+ */
+export async function releaseAgentWork(tx: Queryable, workspaceId: string, agentId: string, actorId: string | null, why: string): Promise<{ conversations: ConversationRow[]; messages: MessageRow[]; tickets: number }> {
+  const { rows } = await tx.query<{ id: string }>(`SELECT id FROM conversations WHERE workspace_id = $1 AND assignee_id = $2 AND status = 'assigned' ORDER BY id FOR UPDATE`, [workspaceId, agentId]);
+  const conversations: ConversationRow[] = [];
+  const messages: MessageRow[] = [];
+  for (const { id } of rows) {
+    conversations.push(await applyEvent(tx, workspaceId, id, { type: 'agent_released' }));
+    await moveConversationTickets(tx, id, { skill: null, agentId: null }, actorId ? { type: 'user', id: actorId } : { type: 'system', id: null });
+    messages.push((await insertMessage(tx, { workspaceId, conversationId: id, sender: 'system', senderId: actorId ?? undefined, body: `Back in the queue: ${why}`, private: true })).message);
+    messages.push((await insertMessage(tx, { workspaceId, conversationId: id, sender: 'system', senderId: actorId ?? undefined, body: await sayTo(tx, id, 'transferred') })).message);
+  }
+  const tickets = await tx.query<{ id: string }>(
+    `UPDATE tickets SET assignee_id = NULL, assigned_at = NULL, status = CASE WHEN status = 'open' AND first_responded_at IS NULL THEN 'new' ELSE status END,
+            version = version + 1, updated_at = now()
+      WHERE workspace_id = $1 AND assignee_id = $2 AND status IN ('new', 'open', 'pending', 'on_hold') RETURNING id`,
+    [workspaceId, agentId],
+  );
+  for (const t of tickets.rows) await recordTicketEvent(tx, t.id, actorId ? { type: 'user', id: actorId } : { type: 'system', id: null }, 'updated', { assigneeId: [agentId, null], reason: why });
+  return { conversations, messages, tickets: tickets.rowCount ?? 0 };
 }

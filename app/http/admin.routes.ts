@@ -2,7 +2,7 @@
 // Every admin change is written to the audit log in the same transaction as the change.
 import { Router } from 'express';
 import { z } from 'zod';
-import { authorize, PERMISSIONS, requirePrincipal, ROLES, type Permission } from '../../core/access.ts';
+import { authorize, PERMISSIONS, requirePrincipal, ROLES, type Permission, type Principal } from '../../core/access.ts';
 import type { Db, Queryable } from '../../core/db/index.ts';
 import { isUniqueViolation } from '../../core/db/index.ts';
 import { AppError, notFound } from '../../core/errors.ts';
@@ -10,7 +10,8 @@ import { hashPassword, randomToken, sha256 } from '../../core/secrets.ts';
 import { parse } from '../../core/validate.ts';
 import { audit } from '../../core/audit.ts';
 import { loadBotSettings, SensitiveTopicSchema, type BotDefaults } from '../../bot/index.ts';
-import { BusinessHoursSchema } from '../../handoff/index.ts';
+import { assignAndAnnounce, BusinessHoursSchema, releaseAgentWork, type HandoffDeps } from '../../handoff/index.ts';
+import { announce, type ConversationRow, type MessageRow } from '../../conversations/index.ts';
 import { API_KEY_PREFIX, SESSION_COOKIE, type Auth } from './auth.ts';
 
 const Login = z.object({ email: z.email('a valid email address'), password: z.string().min(1, 'the password is empty').max(200) });
@@ -30,6 +31,9 @@ const NewApiKey = z.object({
   scopes: z.array(z.enum(PERMISSIONS as [string, ...string[]])).min(1, 'give the key at least one scope'),
 });
 const IdParams = z.object({ id: z.uuid('id must be a UUID') });
+/** Roles that take conversations. */
+const PEOPLE_ROLES: readonly string[] = ['agent', 'supervisor'];
+const actorOf = (who: Principal): string | null => (who.type === 'user' ? who.userId : null);
 const Settings = z
   .object({
     botAnswerThreshold: z.number().min(0).max(1).optional(),
@@ -45,6 +49,15 @@ const Settings = z
     languages: z.array(z.string().min(2).max(35)).max(50).optional(),
   })
   .strict();
+
+/** Conversations and tickets a person no longer on the team had go back to the queue, and are assigned again now. */
+async function requeueReleased(deps: HandoffDeps, workspaceId: string, released: { conversations: ConversationRow[]; messages: MessageRow[] }): Promise<void> {
+  if (released.conversations.length === 0) return;
+  for (const c of released.conversations) {
+    await announce(deps.events, deps.logger, c.id, { messages: released.messages.filter((m) => m.conversationId === c.id && !m.private), conversation: c });
+  }
+  await assignAndAnnounce(deps, workspaceId);
+}
 
 export function authRoutes(deps: { db: Db; auth: Auth }): Router {
   const router = Router();
@@ -73,7 +86,7 @@ export function authRoutes(deps: { db: Db; auth: Auth }): Router {
   return router;
 }
 
-export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } }): Router {
+export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } } & HandoffDeps): Router {
   const router = Router();
 
   router.get('/admin/users', async (_req, res) => {
@@ -130,10 +143,15 @@ export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } }
       const details: Record<string, unknown> = {};
       if (patch.role !== undefined && patch.role !== old.role) details.role = { from: old.role, to: patch.role };
       if (patch.name !== undefined && patch.name !== old.name) details.name = { from: old.name, to: patch.name };
+      // No longer someone who takes conversations: what they had goes back to the queue.
+      const leaves = PEOPLE_ROLES.includes(old.role) && patch.role !== undefined && !PEOPLE_ROLES.includes(patch.role);
+      const released = leaves ? await releaseAgentWork(tx, who.workspaceId, id, actorOf(who), `${old.name} is now a ${patch.role}`) : null;
+      if (released) details.requeued = { conversations: released.conversations.length, tickets: released.tickets };
       if (Object.keys(details).length) await audit(tx, who, 'user.changed', { type: 'user', id, details });
-      return rows[0];
+      return { user: rows[0], released };
     });
-    res.json({ user });
+    if (user.released) await requeueReleased(deps, who.workspaceId, user.released);
+    res.json({ user: user.user });
   });
 
   router.post('/admin/users/:id/disable', async (req, res) => {
@@ -143,12 +161,16 @@ export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } }
     const done = await deps.db.transaction(async (tx) => {
       const admins = await lockActiveAdmins(tx, who.workspaceId);
       if (admins.includes(id) && admins.length === 1) throw lastAdmin('disable');
-      const r = await tx.query('UPDATE users SET disabled_at = now() WHERE id = $1 AND workspace_id = $2 AND disabled_at IS NULL', [id, who.workspaceId]);
+      const r = await tx.query<{ name: string }>('UPDATE users SET disabled_at = now() WHERE id = $1 AND workspace_id = $2 AND disabled_at IS NULL RETURNING name', [id, who.workspaceId]);
       await tx.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [id]);
-      if (r.rowCount) await audit(tx, who, 'user.disabled', { type: 'user', id });
-      return r.rowCount;
+      if (!r.rows[0]) return null;
+      // Their conversations and tickets go back to the queue, never left with someone who can no longer sign in.
+      const released = await releaseAgentWork(tx, who.workspaceId, id, actorOf(who), `${r.rows[0].name}'s account was disabled`);
+      await audit(tx, who, 'user.disabled', { type: 'user', id, details: { requeued: { conversations: released.conversations.length, tickets: released.tickets } } });
+      return released;
     });
     if (!done) throw notFound('active user', id);
+    await requeueReleased(deps, who.workspaceId, done);
     res.status(204).end();
   });
 

@@ -1,9 +1,11 @@
 // Changing a staff user's role (PATCH /api/admin/users/:id) against real PostgreSQL: validated, audited in the same
-// transaction, effective at the user's next request, and never leaving a workspace without an active admin.
+// transaction, effective at the user's next request, and never leaving a workspace without an active admin; a person
+// who leaves the team (another role, disabled) leaves no conversation or ticket assigned to them.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig, uniqueSlug } from '../../test/services.ts';
-import { call, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../testing.ts';
+import { createContact, createConversation } from '../../conversations/index.ts';
+import { call, createAgent, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../testing.ts';
 
 let api: TestApi;
 
@@ -101,5 +103,38 @@ describe('changing a user\'s role', () => {
     expect([403, 409]).toContain(statuses[1]);
     const { rows } = await api.deps.db.query(`SELECT count(*)::int AS n FROM users WHERE workspace_id = $1 AND role = 'admin' AND disabled_at IS NULL`, [ws.id]);
     expect(rows[0]).toEqual({ n: 1 });
+  });
+});
+
+describe('a person leaving the team', () => {
+  it('sends their conversations and tickets back to the queue when they get a role that takes none, or are disabled', async () => {
+    const { ws, admin } = await workspace();
+    const kim = await createAgent(api.deps, ws, 'kim', { capacity: 3, skills: [], online: true });
+    const lou = await createAgent(api.deps, ws, 'lou', { capacity: 3, skills: [], online: false });
+    const assignedTo = async (agentId: string) => {
+      const contact = await createContact(api.deps.db, { workspaceId: ws.id, name: 'Customer' });
+      const c = await createConversation(api.deps.db, { workspaceId: ws.id, contactId: contact, channel: 'api' });
+      await api.deps.db.query(`UPDATE conversations SET status = 'assigned', assignee_id = $2, assigned_at = now(), queued_at = now() WHERE id = $1`, [c.id, agentId]);
+      const t = await api.deps.db.query<{ id: string }>(`INSERT INTO tickets (workspace_id, subject, source, conversation_id, assignee_id, status) VALUES ($1, 'Help', 'conversation', $2, $3, 'open') RETURNING id`, [ws.id, c.id, agentId]);
+      return { conversation: c.id, ticket: t.rows[0]!.id };
+    };
+    const state = async (id: string) => (await api.deps.db.query<{ status: string; assignee_id: string | null }>('SELECT status, assignee_id FROM conversations WHERE id = $1', [id])).rows[0]!;
+
+    // Lou becomes a knowledge manager: their conversation goes back to the queue and, kim being online with room,
+    // to kim; the ticket follows the conversation; the customer is told, the note says why.
+    const lous = await assignedTo(lou.id);
+    expect((await patch(admin, lou.id, { role: 'kb_manager' })).status).toBe(200);
+    expect(await state(lous.conversation)).toEqual({ status: 'assigned', assignee_id: kim.id });
+    const ticket = (await api.deps.db.query<{ assignee_id: string | null }>('SELECT assignee_id FROM tickets WHERE id = $1', [lous.ticket])).rows[0]!;
+    expect(ticket.assignee_id).toBe(kim.id);
+    const notes = await api.deps.db.query<{ body: string; private: boolean }>(`SELECT body, private FROM messages WHERE conversation_id = $1 AND sender = 'system' ORDER BY seq`, [lous.conversation]);
+    expect(notes.rows).toContainEqual({ body: 'Back in the queue: lou is now a kb_manager', private: true });
+    expect(notes.rows).toContainEqual({ body: 'You are being transferred to the right team; an agent will reply here.', private: false });
+    expect((await auditRows(ws, lou.id)).at(-1)!.details).toMatchObject({ requeued: { conversations: 1, tickets: 0 } });
+
+    // Kim is disabled: nobody else is online, so both conversations wait in the queue, unassigned.
+    expect((await call(api.url, `/api/admin/users/${kim.id}/disable`, { method: 'POST', token: admin })).status).toBe(204);
+    expect(await state(lous.conversation)).toEqual({ status: 'queued', assignee_id: null });
+    expect((await api.deps.db.query<{ assignee_id: string | null }>('SELECT assignee_id FROM tickets WHERE id = $1', [lous.ticket])).rows[0]!.assignee_id).toBeNull();
   });
 });
