@@ -215,7 +215,7 @@ describe('URL imports', () => {
     hits.clear();
     const r = await call(api.url, '/api/kb/imports', { token: kb, body: { url: `${siteUrl}/`, mode: 'crawl', maxDepth: 5, maxPages: 8, collection: 'Site' } });
     const done = await finished(r.body.import.id);
-    expect(done.status).toBe('done');
+    expect(done.status, `the crawl ended ${done.status}: ${done.error ?? ''} ${JSON.stringify(done.progress?.errors ?? [])}`).toBe('done');
     expect(done.progress.pages).toBeLessThanOrEqual(8);
     expect(hits.get('/private/secret')).toBeUndefined();
     for (const [pathname, n] of hits) if (pathname !== '/robots.txt') expect(n, pathname).toBe(1);

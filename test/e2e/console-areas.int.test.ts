@@ -1,19 +1,24 @@
 // The console's knowledge-base, quality and settings areas end to end in headless chromium, against the real API
 // (real PostgreSQL and Redis, workers running) and the real build (web/dist). A knowledge manager uploads a real PDF
-// (with a file the API refuses beside it) and watches it become ready with a progress bar; a QA lead opens the
+// (with a file the API refuses beside it) and watches it become ready with a progress bar, sees a broken PDF fail with
+// its reason, imports a page by URL, re-indexes and deletes a document and finds an unanswered question among the
+// gaps; a QA lead sees the bot against people on the dashboard and a real eval run's report, opens the
 // review queue, opens a graded conversation, overrides a score with a comment and sees it marked overridden; an admin
 // changes a role (and cannot demote the last admin), staffs an agent with skills and capacities, gives a skill its own
 // hours, saves routing defaults and rules (channels kept), split-shift business hours, edits a canned response in the
 // full list, and changes a bot threshold (a bad value shows the API's message) — each checked against what the API
 // then returns. Every page is saved to
 // test-artifacts/screenshots/{km,qa,admin}-*.png for a look.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createAgent, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../../app/testing.ts';
+import { CaseLine, KbLine, runEval, writeReport } from '../../evals/index.ts';
 import { browserUnavailable, ensureWebBuild, launchBrowser, screenshot } from '../browser.ts';
 import { eventually, testConfig, uniqueSlug } from '../services.ts';
 
@@ -30,6 +35,9 @@ let ws: TestWorkspace;
 let browser: Browser;
 let dataDir: string;
 let conversationId: string;
+/** A help site on loopback for the URL import (the API may fetch private addresses in this test only). */
+let site: Server;
+let siteUrl: string;
 
 /** A small real PDF: two pages of a refund policy. */
 async function refundPdf(): Promise<Buffer> {
@@ -66,6 +74,36 @@ async function gradedConversation(): Promise<string> {
   return id;
 }
 
+/** A conversation only the bot answered, resolved by the customer and graded: the dashboard's bot side. */
+async function gradedBotConversation(): Promise<void> {
+  const start = await call(api.url, '/api/conversations', { body: { workspace: ws.slug, channel: 'widget' } });
+  const id = start.body.conversation.id as string;
+  await api.deps.db.query(
+    `INSERT INTO messages (workspace_id, conversation_id, sender, body) VALUES ($1, $2, 'customer', 'Do gift cards expire?'), ($1, $2, 'bot', 'Gift cards never expire. Can I help with anything else?')`,
+    [ws.id, id],
+  );
+  expect((await call(api.url, `/api/conversations/${id}/resolve`, { headers: { 'x-visitor-token': start.body.visitorToken }, method: 'POST' })).status).toBe(200);
+  const qa = await login(api.url, ws.users.qa_lead.email, ws.users.qa_lead.password);
+  expect((await call(api.url, '/api/qa/grade', { token: qa, body: { conversationId: id } })).status).toBe(200);
+}
+
+/** A real `kefu eval` run on a tiny dataset, its report written where the console lists eval runs. */
+async function realEvalRun(): Promise<void> {
+  const kb = [
+    { id: 'refunds', title: 'Refunds', text: 'Refunds go back to the original payment method and take 5 to 7 business days to appear on your statement.' },
+    { id: 'shipping', title: 'Shipping times', text: 'Standard shipping takes 3 to 5 business days. Express shipping delivers the next business day.' },
+    { id: 'gift-cards', title: 'Gift cards', text: 'Gift cards never expire and can be used for any purchase in the online store.' },
+  ];
+  const cases = [
+    { id: 'c1', question: 'How long does a refund take to show up?', gold_doc_ids: ['refunds'], in_scope: true, intent: 'refund', gold_answer: 'Refunds take 5 to 7 business days.' },
+    { id: 'c2', question: 'How long does standard shipping take?', gold_doc_ids: ['shipping'], in_scope: true, intent: 'shipping' },
+    { id: 'c3', question: 'Do gift cards expire?', gold_doc_ids: ['gift-cards'], in_scope: true, intent: 'payments', gold_answer: 'Gift cards never expire.' },
+    { id: 'o1', question: 'What will the weather be like in Oslo tomorrow?', gold_doc_ids: [], in_scope: false, intent: 'out_of_scope' },
+  ];
+  const report = await runEval(api.deps, { label: 'faq', files: { kb: 'faq.kb.jsonl', cases: 'faq.cases.jsonl' }, kb: kb.map((k) => KbLine.parse(k)), cases: cases.map((c) => CaseLine.parse(c)) });
+  await writeReport(report, path.join(dataDir, 'eval', `faq-${report.createdAt.replace(/[:.]/g, '-')}`));
+}
+
 async function signIn(role: keyof TestWorkspace['users']): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'en-US' });
   const page = await context.newPage();
@@ -88,19 +126,24 @@ beforeAll(async () => {
   if (skip) return;
   await ensureWebBuild();
   dataDir = await mkdtemp(path.join(tmpdir(), 'kefu-console-'));
-  const run = path.join(dataDir, 'eval', 'faq-2026-11-20T09-30-00');
-  await mkdir(run, { recursive: true });
-  await writeFile(path.join(run, 'report.json'), JSON.stringify({ version: 1, label: 'faq', createdAt: '2026-11-20T09:30:00.000Z', durationMs: 61000, cases: [{}, {}, {}], bot: { answerMode: 'extractive' } }));
-  await writeFile(path.join(run, 'report.html'), '<!doctype html><html lang="en"><meta charset="utf-8"><title>faq</title><body style="font-family:system-ui"><h1>Eval report: faq</h1><p>3 cases.</p></body></html>');
-  api = await startTestApi(testConfig({ PRESENCE_TIMEOUT_S: '3600', QA_SWEEP_S: '3600', DATA_DIR: dataDir }));
+  site = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><html lang="en"><head><title>Gift cards</title></head><body><main><h1>Gift cards</h1><p>Gift cards never expire and can be used on any order in our shop.</p></main></body></html>');
+  });
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/gift-cards`;
+  api = await startTestApi(testConfig({ PRESENCE_TIMEOUT_S: '3600', QA_SWEEP_S: '3600', DATA_DIR: dataDir, KB_FETCH_ALLOW_PRIVATE: 'true' }));
   ws = await createTestWorkspace(api.deps, uniqueSlug('console'));
   conversationId = await gradedConversation();
+  await gradedBotConversation();
+  await realEvalRun();
   browser = await launchBrowser();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await api?.close();
+  await new Promise((r) => site?.close(r));
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -130,13 +173,50 @@ describe.skipIf(skip)('the console areas in chromium', () => {
     await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: dropped });
     await page.getByRole('listitem').filter({ hasText: 'shipping.md' }).getByText('ready', { exact: true }).waitFor({ timeout: 30_000 });
 
+    // A file that claims to be a PDF but is not: accepted, then failed with a reason the knowledge manager can read.
+    await page.locator('input[type=file]').setInputFiles([{ name: 'broken.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\nthis is not really a pdf\n%%EOF') }]);
+    await page.getByRole('listitem').filter({ hasText: 'broken.pdf' }).getByText('failed', { exact: true }).waitFor({ timeout: 30_000 });
+
+    // A URL import, with its own progress bar, done when the page is in the knowledge base.
+    await page.getByLabel('Address').fill(siteUrl);
+    await page.getByRole('button', { name: 'Import' }).click();
+    const importRow = page.getByRole('row').filter({ hasText: siteUrl });
+    await importRow.getByRole('progressbar').waitFor();
+    await importRow.getByText(/^done/).waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(400); // the bar's width animates for 0.3 s
+    await screenshot(page, 'km-url-import');
+    const kb = await login(api.url, ws.users.kb_manager.email, ws.users.kb_manager.password);
+    const imported = await eventually(async () => (await call(api.url, '/api/kb/documents?q=Gift', { token: kb })).body.documents?.find((d: { title: string; status: string }) => d.title === 'Gift cards' && d.status === 'ready'), 'the imported page to be ready');
+    expect(imported.sourceRef).toBe(siteUrl);
+
     await open(page, '/kb', 'Knowledge base');
     await page.getByRole('link', { name: 'Refund policy' }).first().waitFor();
     await screenshot(page, 'km-documents');
+    // The failed file's document shows why it failed.
+    await page.getByRole('link', { name: 'broken' }).first().click();
+    await page.locator('.error-text').first().waitFor();
+    expect(await page.locator('.error-text').first().textContent()).toMatch(/\w{5,}/);
+    await screenshot(page, 'km-document-failed');
+    await open(page, '/kb', 'Knowledge base');
     await page.getByRole('link', { name: 'Refund policy' }).first().click();
     await page.getByRole('heading', { name: /^Chunks \(\d+\)/ }).waitFor();
     await page.getByText(/5 to 7 business days/).first().waitFor();
     await screenshot(page, 'km-document');
+    const refundId = new URL(page.url()).hash.split('/').pop()!;
+    const docState = async () => (await call(api.url, `/api/kb/documents/${refundId}`, { token: kb })).body.document as { status: string; indexedVersion?: number; updatedAt: string };
+    // Re-index: the document goes through the pipeline again and is ready again.
+    const before = await docState();
+    await page.getByRole('button', { name: 'Re-index' }).click();
+    await eventually(async () => {
+      const d = await docState();
+      return d.status === 'ready' && d.updatedAt !== before.updatedAt;
+    }, 'the re-indexed document to be ready again');
+    await page.getByRole('heading', { name: /^Chunks \(\d+\)/ }).waitFor();
+    // Delete, after the browser's confirmation: gone from the API, back to the list.
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Knowledge base' }).waitFor();
+    expect((await call(api.url, `/api/kb/documents/${refundId}`, { token: kb })).status).toBe(404);
 
     await open(page, '/kb/collections', 'Collections');
     await page.getByLabel('Name').fill('Internal playbooks');
@@ -146,12 +226,16 @@ describe.skipIf(skip)('the console areas in chromium', () => {
     await screenshot(page, 'km-collections');
 
     await open(page, '/kb/search', 'Retrieval tester');
-    await page.getByLabel('Question').fill('How long does a refund take?');
+    await page.getByLabel('Question').fill('How soon do you ship an order?');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('columnheader', { name: 'Similarity' }).waitFor();
     await screenshot(page, 'km-search');
 
+    // A question the knowledge base cannot answer becomes a gap.
+    const customer = await call(api.url, '/api/conversations', { body: { workspace: ws.slug, channel: 'widget' } });
+    await call(api.url, `/api/conversations/${customer.body.conversation.id}/messages`, { headers: { 'x-visitor-token': customer.body.visitorToken }, body: { text: 'Do you sell replacement parts for vintage espresso machines?' } });
     await open(page, '/kb/gaps', 'Knowledge gaps');
+    await page.getByText('Do you sell replacement parts for vintage espresso machines?').waitFor();
     await screenshot(page, 'km-gaps');
     await context.close();
   }, 90_000);
@@ -160,6 +244,8 @@ describe.skipIf(skip)('the console areas in chromium', () => {
     const { context, page } = await signIn('qa_lead');
     await open(page, '/qa', 'Quality');
     await page.getByRole('heading', { name: 'By category' }).waitFor();
+    // Bot against people: the bot's graded reply beside the agent's.
+    await page.getByText(/Bot reply: \d\.\d\d over 1 graded/).waitFor();
     await page.waitForTimeout(300); // charts draw on the next frame
     await screenshot(page, 'qa-dashboard');
 
@@ -190,8 +276,13 @@ describe.skipIf(skip)('the console areas in chromium', () => {
     await page.waitForTimeout(300);
     await screenshot(page, 'qa-agreement');
     await open(page, '/qa/evals', 'Eval runs');
+    // A real run's headline numbers (4 cases; retrieval over the 3 in scope), then its report with the charts.
+    const runRow = page.getByRole('row').filter({ hasText: 'faq' });
+    await runRow.getByRole('cell', { name: '4', exact: true }).waitFor();
+    expect(await runRow.textContent()).toMatch(/\d\.\d{3}/);
     await page.getByRole('button', { name: 'Show' }).click();
-    await page.frameLocator('iframe').getByRole('heading', { name: 'Eval report: faq' }).waitFor();
+    await page.frameLocator('iframe').getByRole('heading', { name: 'Kefu eval: faq' }).waitFor();
+    await page.frameLocator('iframe').locator('canvas').first().waitFor();
     await screenshot(page, 'qa-evals');
     await context.close();
   }, 90_000);

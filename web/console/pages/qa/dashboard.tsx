@@ -21,7 +21,7 @@ const COLORS = { bot: '#7c3aed', agent: '#15803d', conversation: '#1d4ed8' };
 const SCALE = { min: 1, max: 5, title: { display: true, text: 'average score (1–5)' } };
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
-function bars(labels: string[], data: number[], label: string, color: string, horizontal = false): ChartConfiguration {
+function bars(labels: string[], data: number[], label: string, color: string | string[], horizontal = false): ChartConfiguration {
   return {
     type: 'bar',
     data: { labels, datasets: [{ label, data, backgroundColor: color }] },
@@ -49,11 +49,13 @@ export function DashboardPage() {
           tension: 0.2,
         })),
       },
-      options: { scales: { y: SCALE } },
+      // offset: days sit in the middle of their slot, so a period of one day is a visible point, not one on the axis.
+      options: { scales: { y: SCALE, x: { offset: true } }, elements: { point: { radius: 4 } } },
     };
     return {
       trend,
-      subject: bars(data.bySubject.map((x) => SUBJECT_NAMES[x.subject]), data.bySubject.map((x) => x.average), 'Average', '#1d4ed8'),
+      // The same colour per subject as in the trend, so the two charts read together.
+      subject: bars(data.bySubject.map((x) => SUBJECT_NAMES[x.subject]), data.bySubject.map((x) => x.average), 'Average', data.bySubject.map((x) => COLORS[x.subject])),
       agent: bars(data.byAgent.map((x) => x.agentName ?? 'unknown'), data.byAgent.map((x) => x.average), 'Average', '#15803d', true),
       skill: bars(data.bySkill.map((x) => x.skill ?? 'no skill'), data.bySkill.map((x) => x.average), 'Average', '#0e7490', true),
       category: bars(data.byCategory.map((x) => categoryName(x.category)), data.byCategory.map((x) => x.average), 'Average', '#9a3412'),
@@ -81,7 +83,7 @@ export function DashboardPage() {
       {empty ? <Empty>No graded conversations in this period yet. Grades appear once conversations are resolved.</Empty> : null}
       {data && charts && !empty ? (
         <div class="stack">
-          <div class="grid2">
+          <div class="grid-quad">
             <section class="card">
               <h2>Score trend: bot against people</h2>
               <ChartCanvas config={charts.trend} summary={`Daily average scores. ${words(data.bySubject.map((x) => ({ label: SUBJECT_NAMES[x.subject], ...x })))}`} />
