@@ -151,7 +151,10 @@ export async function applyEvent(tx: Queryable, workspaceId: string, conversatio
         assignee_id    = CASE WHEN $5::uuid IS NOT NULL THEN $5::uuid WHEN $3 IN ('queued', 'bot') THEN NULL ELSE assignee_id END,
         assigned_at    = CASE WHEN $5::uuid IS NOT NULL THEN now() ELSE assigned_at END,
         last_assignee_id = COALESCE($5::uuid, last_assignee_id),
-        resolved_at    = CASE WHEN $3 = 'resolved' THEN now() ELSE NULL END -- reopened: no longer resolved
+        resolved_at    = CASE WHEN $3 = 'resolved' THEN now() ELSE NULL END, -- reopened: no longer resolved
+        -- Resolved again: QA grades it afresh, whatever failed before.
+        qa_attempts    = CASE WHEN $3 = 'resolved' THEN 0 ELSE qa_attempts END,
+        qa_error       = CASE WHEN $3 = 'resolved' THEN NULL ELSE qa_error END
       WHERE id = $2 AND workspace_id = $1 RETURNING ${CONV}`,
     [workspaceId, conversationId, t.to, event.type === 'handoff_requested' ? event.reason : null, event.type === 'agent_assigned' ? event.agentId : null],
   );
@@ -173,19 +176,19 @@ export async function queueSummary(q: Queryable, workspaceId: string): Promise<Q
 /**
  * Resolves bot conversations nobody has written in for `idleMinutes` (and where the bot has replied at least once):
  * the customer went away satisfied or not, and the conversation is done — so it is graded and counted like others.
- * A customer who writes again later reopens it to the bot. Returns how many were resolved (at most `limit`).
+ * A customer who writes again later reopens it to the bot. Returns those resolved (at most `limit`).
  */
-export async function resolveIdleBotConversations(db: Db, idleMinutes: number, limit = 200): Promise<number> {
+export async function resolveIdleBotConversations(db: Db, idleMinutes: number, opts: { limit?: number; workspaceId?: string | null } = {}): Promise<{ id: string; workspaceId: string }[]> {
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ id: string; workspace_id: string }>(
       `SELECT x.id, x.workspace_id FROM conversations x
-        WHERE x.status = 'bot' AND x.updated_at < now() - make_interval(mins => $1)
+        WHERE x.status = 'bot' AND x.updated_at < now() - make_interval(mins => $1) AND ($3::uuid IS NULL OR x.workspace_id = $3)
           AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = x.id AND m.sender = 'bot')
           AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = x.id AND m.created_at >= now() - make_interval(mins => $1))
         ORDER BY x.updated_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [idleMinutes, limit],
+      [idleMinutes, opts.limit ?? 200, opts.workspaceId ?? null],
     );
     for (const r of rows) await applyEvent(tx, r.workspace_id, r.id, { type: 'resolved' });
-    return rows.length;
+    return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id }));
   });
 }

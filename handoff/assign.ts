@@ -10,7 +10,7 @@ import type { HandoffDeps } from './index.ts';
 import { publishStandings } from './wait.ts';
 import type { Joined } from './queue.ts';
 import { loadSql, onlineSql, ticketLoadSql } from './team.repo.ts';
-import { followConversation, getTicket, recordTicketEvent, type Ticket } from './tickets.ts';
+import { followConversation, getTicket, lockConversationTickets, recordTicketEvent, type Ticket } from './tickets.ts';
 import { queueOrderSql } from './routing.ts';
 import { TICKET_PRIORITIES } from './sla.ts';
 import { sayTo } from './texts.ts';
@@ -66,8 +66,13 @@ async function takeAgent(tx: Queryable, workspaceId: string, w: Work, opts: Assi
     // while holding the lock of an agent found full is how two assigners deadlocked (bench/README.md, handoff).
     const locked = await tx.query('SELECT 1 FROM agent_profiles WHERE user_id = $1 FOR UPDATE SKIP LOCKED', [agent.userId]);
     if (!locked.rows[0]) continue;
-    const { rows } = await tx.query<{ load: number }>(`SELECT ${LOAD[w.kind].load('$1')} AS load`, [agent.userId]);
-    if (rows[0]!.load >= agent.capacity) continue;
+    // Counted again under the lock: their load, and whether they are still on the team (a demotion or a disabled
+    // account releases their work under this same lock).
+    const { rows } = await tx.query<{ load: number; active: boolean }>(
+      `SELECT ${LOAD[w.kind].load('$1')} AS load, EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor')) AS active`,
+      [agent.userId],
+    );
+    if (!rows[0]!.active || rows[0]!.load >= agent.capacity) continue;
     await tx.query('UPDATE agent_profiles SET last_assigned_at = clock_timestamp() WHERE user_id = $1', [agent.userId]);
     return agent.userId;
   }
@@ -84,6 +89,8 @@ export async function assignNext(db: Db, workspaceId: string, opts: AssignOption
       [workspaceId, opts.minWaitS ?? null],
     );
     for (const c of waiting) {
+      // Its ticket before any agent's profile (see lockConversationTickets); one someone is editing waits a moment.
+      if (!(await lockConversationTickets(tx, c.id, { skipLocked: true }))) continue;
       const agentId = await takeAgent(tx, workspaceId, { kind: 'conversation', ...c }, opts);
       if (!agentId) continue;
       const conversation = await applyEvent(tx, workspaceId, c.id, { type: 'agent_assigned', agentId });
@@ -116,7 +123,7 @@ export async function assignNextTicket(db: Db, workspaceId: string, opts: Assign
       `SELECT t.id, t.skill, t.contact_id AS "contactId" FROM tickets t
         WHERE t.workspace_id = $1 AND t.assignee_id IS NULL AND t.status IN ('new', 'open')
           AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = t.conversation_id AND c.status IN ('queued', 'assigned'))
-          AND ($3::int IS NULL OR t.updated_at <= now() - make_interval(secs => $3))
+          AND ($3::int IS NULL OR t.created_at <= now() - make_interval(secs => $3))
         ORDER BY array_position($2::text[], t.priority) DESC, t.created_at, t.id
         LIMIT ${LOOKAHEAD} FOR UPDATE OF t SKIP LOCKED`,
       [workspaceId, TICKET_PRIORITIES, opts.minWaitS ?? null],

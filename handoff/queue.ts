@@ -6,7 +6,7 @@ import { isOpen } from './hours.ts';
 import { decideRoute, effectivePrioritySql, queueOrderSql } from './routing.ts';
 import { hoursFor } from './sla.ts';
 import { canTake } from './team.repo.ts';
-import { followConversation, ticketForConversation, type Ticket } from './tickets.ts';
+import { followConversation, lockConversationTickets, ticketForConversation, type Ticket } from './tickets.ts';
 import { queueStandings } from './wait.ts';
 import { AppError } from '../core/errors.ts';
 import { applyEvent, getConversation, insertMessage, type ConversationRow, type HandoffReason, type MessageRow } from '../conversations/index.ts';
@@ -72,7 +72,9 @@ export async function requestHandoff(db: Db, r: HandoffInput, now = new Date()):
       'SELECT c.channel, ct.tier, c.language FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = $1',
       [r.conversationId],
     );
-    const route = r.keepRoute && conversation.skill ? { skill: conversation.skill, priority: conversation.priority, by: 'kept' } : await decideRoute(tx, r.workspaceId, {
+    // A kept skill must still exist (it may have been deleted while the conversation was resolved).
+    const kept = r.keepRoute && conversation.skill && (await tx.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [r.workspaceId, conversation.skill])).rows[0];
+    const route = kept ? { skill: conversation.skill, priority: conversation.priority, by: 'kept' } : await decideRoute(tx, r.workspaceId, {
       reason: r.reason,
       text: r.route?.text ?? '',
       language: r.route?.language ?? who.rows[0]?.language ?? null,
@@ -186,6 +188,7 @@ export async function claimConversation(db: Db, c: { workspaceId: string; conver
 
 /** A manual claim passes the same limits as automatic assignment (skill, capacity); a 409 says which failed. */
 async function mayTake(tx: Queryable, workspaceId: string, agentId: string, conversationId: string): Promise<void> {
+  await lockConversationTickets(tx, conversationId); // before the agent's profile: the order ticket changes keep
   const { rows } = await tx.query<{ skill: string | null }>('SELECT skill FROM conversations WHERE id = $1', [conversationId]);
   const why = await canTake(tx, workspaceId, agentId, rows[0]!);
   if (why) throw new AppError('conflict', why);

@@ -10,7 +10,7 @@ import type { Queryable } from '../core/db/index.ts';
 
 /** Waiting time counts as priority: one step per this many minutes in the queue… */
 export const AGING_MINUTES = 10;
-/** …up to this many steps (below VIP_PRIORITY, so a VIP still goes first). */
+/** …up to this many steps (below VIP_PRIORITY: waiting alone never puts a conversation before a VIP). */
 export const AGING_MAX = 5;
 /** A queued conversation whose ticket is past its first-response due time (SLA) gains this many steps. */
 export const SLA_OVERDUE_STEPS = 5;

@@ -93,7 +93,7 @@ export async function sweepTickets(deps: Pick<HandoffDeps, 'db' | 'events' | 'lo
   const { rows } = await deps.db.query<{ workspace_id: string }>(
     `SELECT DISTINCT w.workspace_id FROM (
        SELECT workspace_id FROM conversations WHERE status = 'queued' AND queued_at <= now() - make_interval(secs => $3)
-       UNION SELECT workspace_id FROM tickets WHERE assignee_id IS NULL AND status IN ('new', 'open') AND updated_at <= now() - make_interval(secs => $3)) w
+       UNION SELECT workspace_id FROM tickets WHERE assignee_id IS NULL AND status IN ('new', 'open') AND created_at <= now() - make_interval(secs => $3)) w
       WHERE ($1::uuid IS NULL OR w.workspace_id = $1)
         AND EXISTS (SELECT 1 FROM agent_profiles p WHERE p.workspace_id = w.workspace_id AND ${onlineSql('p', '$2')})`,
     [scope, deps.presenceTimeoutS, SWEEP_GRACE_S],

@@ -173,11 +173,12 @@ async function lockProfile(tx: Queryable, workspaceId: string, agentId: string):
 }
 
 /** The agent's room for one more conversation or ticket, and whether they have `skill`, under their profile's lock. */
-async function room(tx: Queryable, workspaceId: string, agentId: string, skill: string | null, kind: 'conversation' | 'ticket'): Promise<{ capacity: number; load: number; skilled: boolean }> {
+async function room(tx: Queryable, workspaceId: string, agentId: string, skill: string | null, kind: 'conversation' | 'ticket'): Promise<{ capacity: number; load: number; skilled: boolean; active: boolean }> {
   await lockProfile(tx, workspaceId, agentId);
   const [capacity, load] = kind === 'conversation' ? ['p.capacity', loadSql('$1')] : ['p.ticket_capacity', ticketLoadSql('$1')];
-  const { rows } = await tx.query<{ capacity: number; load: number; skilled: boolean }>(
+  const { rows } = await tx.query<{ capacity: number; load: number; skilled: boolean; active: boolean }>(
     `SELECT (SELECT ${capacity} FROM agent_profiles p WHERE p.user_id = $1) AS capacity, ${load} AS load,
+            EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor')) AS active,
             ($2::text IS NULL OR EXISTS (SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = $1 AND s.workspace_id = $3 AND s.name = $2)) AS skilled`,
     [agentId, skill, workspaceId],
   );
@@ -191,6 +192,7 @@ async function room(tx: Queryable, workspaceId: string, agentId: string, skill: 
  */
 export async function canTake(tx: Queryable, workspaceId: string, agentId: string, w: { skill: string | null }): Promise<string | null> {
   const me = await room(tx, workspaceId, agentId, w.skill, 'conversation');
+  if (!me.active) return 'Your account no longer takes conversations (your role changed or it was disabled). Sign in again.';
   if (!me.skilled) return `This conversation waits for the "${w.skill}" skill, which you do not have. Ask a supervisor to add it to your skills or to transfer the conversation.`;
   if (me.load >= me.capacity) return `You already have ${me.load} conversation${me.load === 1 ? '' : 's'}, your capacity. Resolve or transfer one first.`;
   return null;
@@ -199,6 +201,7 @@ export async function canTake(tx: Queryable, workspaceId: string, agentId: strin
 /** The same for a ticket: its skill, and room within the agent's ticket capacity. */
 export async function canTakeTicket(tx: Queryable, workspaceId: string, agentId: string, t: { skill: string | null }): Promise<string | null> {
   const me = await room(tx, workspaceId, agentId, t.skill, 'ticket');
+  if (!me.active) return 'This account no longer works tickets (its role changed or it was disabled).';
   if (!me.skilled) return `This ticket is for the "${t.skill}" skill, which you do not have. Ask a supervisor to add the skill or to assign the ticket.`;
   if (me.load >= me.capacity) return `You already work ${me.load} open ticket${me.load === 1 ? '' : 's'}, your ticket capacity. Solve or hand one back first.`;
   return null;

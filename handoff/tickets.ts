@@ -381,6 +381,25 @@ export async function solveConversationTickets(tx: Queryable, workspaceId: strin
 }
 
 /** The conversation went to an agent: its waiting ticket goes with it. */
+/**
+ * Locks the open tickets of a conversation. Everything that changes a conversation and then an agent's profile takes
+ * these right after the conversation and before the profile — the order ticket changes take them (ticket, then the
+ * agent's profile) — so the two never wait for each other in a circle. `skipLocked`: false when one is held by
+ * someone else right now (the assigner passes that conversation over instead of waiting).
+ */
+export async function lockConversationTickets(tx: Queryable, conversationId: string, opts: { skipLocked?: boolean } = {}): Promise<boolean> {
+  if (!opts.skipLocked) {
+    await tx.query(`SELECT 1 FROM tickets WHERE conversation_id = $1 AND status IN ('new', 'open', 'pending', 'on_hold') ORDER BY id FOR UPDATE`, [conversationId]);
+    return true;
+  }
+  const { rows } = await tx.query<{ all: number; locked: number }>(
+    `SELECT (SELECT count(*)::int FROM tickets WHERE conversation_id = $1 AND status IN ('new', 'open', 'pending', 'on_hold')) AS all,
+            (SELECT count(*)::int FROM (SELECT 1 FROM tickets WHERE conversation_id = $1 AND status IN ('new', 'open', 'pending', 'on_hold') ORDER BY id FOR UPDATE SKIP LOCKED) t) AS locked`,
+    [conversationId],
+  );
+  return rows[0]!.all === rows[0]!.locked;
+}
+
 export async function followConversation(tx: Queryable, conversationId: string, agentId: string, now = new Date()): Promise<void> {
   const { rows } = await tx.query<{ id: string }>(
     `UPDATE tickets SET assignee_id = $2, assigned_at = $3, status = CASE WHEN status = 'new' THEN 'open' ELSE status END, version = version + 1, updated_at = $3

@@ -5,7 +5,7 @@ import type { Db, Queryable } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { applyEvent, getConversation, insertMessage, type ConversationRow, type MessageRow } from '../conversations/index.ts';
 import { loadSql, onlineSql } from './team.repo.ts';
-import { moveConversationTickets, recordTicketEvent, solveConversationTickets } from './tickets.ts';
+import { lockConversationTickets, moveConversationTickets, recordTicketEvent, solveConversationTickets } from './tickets.ts';
 import { sayTo } from './texts.ts';
 
 export type Actor = { userId: string; supervisor: boolean };
@@ -47,6 +47,8 @@ export async function transfer(
       const skill = await tx.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [workspaceId, to.skill]);
       if (!skill.rows[0]) throw new AppError('invalid_request', `Unknown skill "${to.skill}". Pick one of the workspace's skills (GET /api/team/skills).`);
     }
+    // The conversation's tickets before any agent's profile: the order ticket changes keep (lockConversationTickets).
+    await lockConversationTickets(tx, conversationId);
     if (to.agentId) {
       // The target must be an online agent (or supervisor) of this workspace with room: checked under the lock of
       // their profile row — the one automatic assignment and claims take — so no assigner can fill them meanwhile.
@@ -58,8 +60,13 @@ export async function transfer(
         [to.agentId, workspaceId, opts.presenceTimeoutS],
       );
       if (rows[0]?.online) {
-        const locked = await tx.query<{ capacity: number }>('SELECT capacity FROM agent_profiles WHERE user_id = $1 FOR UPDATE', [to.agentId]);
+        const locked = await tx.query<{ capacity: number; active: boolean }>(
+          `SELECT p.capacity, EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor')) AS active
+             FROM agent_profiles p WHERE p.user_id = $1 FOR UPDATE`,
+          [to.agentId],
+        );
         rows[0].capacity = locked.rows[0]!.capacity;
+        if (!locked.rows[0]!.active) throw new AppError('conflict', `${rows[0].name} no longer takes conversations; transfer to another agent or to a skill's queue.`);
       }
       const target = rows[0];
       if (!target) throw new AppError('invalid_request', `No agent with id ${to.agentId} in this workspace.`);
@@ -92,6 +99,9 @@ export async function transfer(
  * saying why. Runs in the caller's transaction; the caller assigns and announces afterwards (assignAndAnnounce).
  */
 export async function releaseAgentWork(tx: Queryable, workspaceId: string, agentId: string, actorId: string | null, why: string): Promise<{ conversations: ConversationRow[]; messages: MessageRow[]; tickets: number }> {
+  // Their profile first: an assignment or claim giving them something right now finishes before this (and its result
+  // is released below); any later one finds them no longer on the team under this lock.
+  await tx.query('SELECT 1 FROM agent_profiles WHERE user_id = $1 FOR UPDATE', [agentId]);
   const { rows } = await tx.query<{ id: string }>(`SELECT id FROM conversations WHERE workspace_id = $1 AND assignee_id = $2 AND status = 'assigned' ORDER BY id FOR UPDATE`, [workspaceId, agentId]);
   const conversations: ConversationRow[] = [];
   const messages: MessageRow[] = [];

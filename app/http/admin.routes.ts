@@ -51,8 +51,8 @@ const Settings = z
   .strict();
 
 /** Conversations and tickets a person no longer on the team had go back to the queue, and are assigned again now. */
-async function requeueReleased(deps: HandoffDeps, workspaceId: string, released: { conversations: ConversationRow[]; messages: MessageRow[] }): Promise<void> {
-  if (released.conversations.length === 0) return;
+async function requeueReleased(deps: HandoffDeps, workspaceId: string, released: { conversations: ConversationRow[]; messages: MessageRow[]; tickets: number }): Promise<void> {
+  if (released.conversations.length === 0 && released.tickets === 0) return;
   for (const c of released.conversations) {
     await announce(deps.events, deps.logger, c.id, { messages: released.messages.filter((m) => m.conversationId === c.id && !m.private), conversation: c });
   }
@@ -127,7 +127,7 @@ export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } }
     const user = await deps.db.transaction(async (tx) => {
       // Admin rows first, always in the same order, then the target: two admins demoting each other wait, not deadlock.
       const admins = patch.role && patch.role !== 'admin' ? await lockActiveAdmins(tx, who.workspaceId) : [];
-      const before = await tx.query<{ role: string; name: string }>('SELECT role, name FROM users WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [id, who.workspaceId]);
+      const before = await tx.query<{ role: string; name: string }>('SELECT role, name FROM users WHERE id = $1 AND workspace_id = $2 FOR NO KEY UPDATE', [id, who.workspaceId]);
       const old = before.rows[0];
       if (!old) throw notFound('user', id);
       if (admins.includes(id) && admins.length === 1) {
@@ -259,10 +259,10 @@ export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } }
 /**
  * Locks the workspace's active admins (in id order, so concurrent callers queue instead of deadlocking) and returns
  * their ids. A change that could remove the last admin calls this first inside its transaction: a second demotion
- * waits for the first to commit, then counts again (FOR UPDATE re-reads the changed rows).
+ * waits for the first to commit, then counts again (the row lock re-reads the changed rows).
  */
 async function lockActiveAdmins(tx: Queryable, workspaceId: string): Promise<string[]> {
-  const { rows } = await tx.query<{ id: string }>(`SELECT id FROM users WHERE workspace_id = $1 AND role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`, [workspaceId]);
+  const { rows } = await tx.query<{ id: string }>(`SELECT id FROM users WHERE workspace_id = $1 AND role = 'admin' AND disabled_at IS NULL ORDER BY id FOR NO KEY UPDATE`, [workspaceId]);
   return rows.map((r) => r.id);
 }
 

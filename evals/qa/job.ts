@@ -2,6 +2,7 @@
 // conversations not yet graded since they were last resolved. Grading is idempotent per scorer version, so a sweep
 // that dies midway, or two that overlap, store each grade once.
 import { resolveIdleBotConversations } from '../../conversations/index.ts';
+import { solveConversationTickets } from '../../handoff/index.ts';
 import { gradeConversation, pendingConversations, QA_MAX_ATTEMPTS, type QaDeps } from './grade.ts';
 
 export const QA_QUEUE = 'qa';
@@ -13,8 +14,11 @@ export async function sweepQa(deps: QaDeps, opts: { workspaceId?: string; limit?
   let evaluations = 0;
   let judged = 0;
   if (deps.botIdleMinutes) {
-    const idle = await resolveIdleBotConversations(deps.db, deps.botIdleMinutes);
-    if (idle) deps.logger.info({ resolved: idle, idleMinutes: deps.botIdleMinutes }, `resolved ${idle} bot conversation${idle === 1 ? '' : 's'} nobody wrote in for ${deps.botIdleMinutes} minutes`);
+    const idle = await resolveIdleBotConversations(deps.db, deps.botIdleMinutes, { workspaceId: opts.workspaceId ?? null });
+    // A ticket of such a conversation (one an agent handed back to the bot) is solved with it, as when a customer closes it.
+    for (const c of idle) await deps.db.transaction((tx) => solveConversationTickets(tx, c.workspaceId, c.id, { type: 'system', id: null }));
+    const n = idle.length;
+    if (n) deps.logger.info({ resolved: n, idleMinutes: deps.botIdleMinutes }, `resolved ${n} bot conversation${n === 1 ? '' : 's'} nobody wrote in for ${deps.botIdleMinutes} minutes`);
   }
   const ids = await pendingConversations(deps.db, opts.limit ?? BATCH, opts.workspaceId ?? null);
   for (const id of ids) {

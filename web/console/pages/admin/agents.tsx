@@ -35,7 +35,7 @@ export function AgentsPage() {
     <Page title="Agents">
       <AdminNav />
       <p class="muted" style={{ marginTop: 0 }}>
-        Agents and supervisors take conversations of the skills they have, up to their capacity; a higher level is preferred when several could take one. Give people the agent or supervisor role under Users.
+        Agents and supervisors take conversations of the skills they have, up to their capacity: the least loaded first, the customer's previous agent before them. Levels record how well someone knows a skill. Give people the agent or supervisor role under Users.
       </p>
       <div class="stack">
         <ListStatus list={list} />
