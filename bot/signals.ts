@@ -217,19 +217,22 @@ export const DEFAULT_SENSITIVE_TOPICS: readonly SensitiveTopic[] = [
 const HAS_CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/;
 const stem = (w: string): string => (HAS_CJK.test(w) ? w : porter.stem(w));
 
-// Compiled per topics array: a workspace's list is read once and reused for every message.
 type Compiled = { name: string; phrases: string[][]; cjk: string[] }[];
-const compiledCache = new WeakMap<readonly SensitiveTopic[], Compiled>();
-
+// Workspace settings are parsed afresh for every turn, so the same topics arrive as a new array each time: cached by
+// their content (a few workspaces' lists; the oldest dropped past COMPILED_MAX), not by identity.
+const COMPILED_MAX = 256;
+const compiledCache = new Map<string, Compiled>();
 function compile(topics: readonly SensitiveTopic[]): Compiled {
-  let out = compiledCache.get(topics);
+  const key = JSON.stringify(topics);
+  let out = compiledCache.get(key);
   if (!out) {
     out = topics.map((t) => ({
       name: t.name,
       phrases: t.keywords.filter((k) => !HAS_CJK.test(k)).map((k) => words(k).map(stem)).filter((p) => p.length > 0),
       cjk: t.keywords.filter((k) => HAS_CJK.test(k)).map((k) => k.normalize('NFKC').toLowerCase().replace(/\s+/g, '')),
     }));
-    compiledCache.set(topics, out);
+    if (compiledCache.size >= COMPILED_MAX) compiledCache.delete(compiledCache.keys().next().value!);
+    compiledCache.set(key, out);
   }
   return out;
 }

@@ -93,6 +93,33 @@ export function CreateForm(props: { id: string; title: string; action: ReturnTyp
   );
 }
 
+/**
+ * A list row opened for editing: the form spans the row, runs `onSubmit` through `action` (busy flag, error kept),
+ * and ends with Save and Cancel and the API's error.
+ */
+export function EditRow(props: { colSpan: number; label: string; save: string; action: ReturnType<typeof useAction>; onSubmit: () => Promise<void>; onCancel: () => void; children: ComponentChildren }) {
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void props.action.run(props.onSubmit);
+  };
+  return (
+    <tr>
+      <td colSpan={props.colSpan}>
+        <form class="form" onSubmit={submit} aria-label={props.label}>
+          {props.children}
+          <div class="inline">
+            <SubmitButton busy={props.action.busy}>{props.save}</SubmitButton>
+            <button type="button" onClick={props.onCancel}>
+              Cancel
+            </button>
+          </div>
+          <FormError error={props.action.error} />
+        </form>
+      </td>
+    </tr>
+  );
+}
+
 /** One header cell: its text, or the text with a width or a tooltip. */
 export type Column = ComponentChildren | { label: ComponentChildren; width?: string; title?: string };
 

@@ -3,7 +3,7 @@
 // capacities and the whole skill list at once; the API assigns waiting work right away when that makes room.
 import { useState } from 'preact/hooks';
 import { api } from '../../api.ts';
-import { ListStatus, ListTable } from '../../forms.tsx';
+import { EditRow, ListStatus, ListTable } from '../../forms.tsx';
 import { Badge, FormError, Page, useAction, useApi, when } from '../../ui.tsx';
 import { AdminNav, type Skill } from './shared.tsx';
 
@@ -126,75 +126,59 @@ function AgentEditor(props: { agent: Agent; skills: Skill[]; onCancel: () => voi
     else delete next[name];
     setDraft({ ...draft, skills: next });
   };
-  const submit = (e: Event) => {
-    e.preventDefault();
-    void save.run(async () => {
-      // A field left blank keeps what the agent has (Number('') would be 0: no conversations at all).
-      const count = (v: string) => (v.trim() === '' ? undefined : Number(v));
-      const body = {
-        capacity: count(draft.capacity),
-        ticketCapacity: count(draft.ticketCapacity),
-        skills: Object.entries(draft.skills).map(([skill, level]) => ({ skill, level })),
-      };
-      await api(`/api/team/agents/${a.id}`, { method: 'PUT', body });
-      props.onSaved();
-    });
+  const submit = async () => {
+    // A field left blank keeps what the agent has (Number('') would be 0: no conversations at all).
+    const count = (v: string) => (v.trim() === '' ? undefined : Number(v));
+    const body = {
+      capacity: count(draft.capacity),
+      ticketCapacity: count(draft.ticketCapacity),
+      skills: Object.entries(draft.skills).map(([skill, level]) => ({ skill, level })),
+    };
+    await api(`/api/team/agents/${a.id}`, { method: 'PUT', body });
+    props.onSaved();
   };
   return (
-    <tr>
-      <td colSpan={6}>
-        <form class="form" onSubmit={submit} aria-label={`Edit ${a.name}`}>
-          <strong>{a.name}</strong>
-          <div class="row">
-            <label>
-              Conversations at once
-              <input type="number" min={0} max={100} value={draft.capacity} onInput={(e) => setDraft({ ...draft, capacity: e.currentTarget.value })} style={{ width: '100px' }} />
-            </label>
-            <label>
-              Tickets at once
-              <input type="number" min={0} max={1000} value={draft.ticketCapacity} onInput={(e) => setDraft({ ...draft, ticketCapacity: e.currentTarget.value })} style={{ width: '100px' }} />
-            </label>
-          </div>
-          <fieldset class="card" style={{ margin: 0 }}>
-            <legend>Skills and levels</legend>
-            {props.skills.length === 0 ? <p class="muted" style={{ margin: 0 }}>No skills yet: create them on the Skills tab.</p> : null}
-            <div class="skill-pick">
-              {props.skills.map((s) => {
-                const level = draft.skills[s.name];
-                return (
-                  <div key={s.name} class="inline">
-                    <label class="inline">
-                      <input type="checkbox" checked={level !== undefined} onChange={(e) => toggle(s.name, e.currentTarget.checked)} />
-                      {s.label}
-                    </label>
-                    <select
-                      aria-label={`${s.label} level`}
-                      disabled={level === undefined}
-                      value={String(level ?? 1)}
-                      onChange={(e) => setDraft({ ...draft, skills: { ...draft.skills, [s.name]: Number(e.currentTarget.value) } })}
-                    >
-                      {LEVELS.map((l) => (
-                        <option key={l} value={String(l)}>
-                          level {l}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                );
-              })}
-            </div>
-          </fieldset>
-          <div class="inline">
-            <button type="submit" class="primary" disabled={save.busy}>
-              Save {a.name}
-            </button>
-            <button type="button" onClick={props.onCancel}>
-              Cancel
-            </button>
-          </div>
-          <FormError error={save.error} />
-        </form>
-      </td>
-    </tr>
+    <EditRow colSpan={6} label={`Edit ${a.name}`} save={`Save ${a.name}`} action={save} onSubmit={submit} onCancel={props.onCancel}>
+      <strong>{a.name}</strong>
+      <div class="row">
+        <label>
+          Conversations at once
+          <input type="number" min={0} max={100} value={draft.capacity} onInput={(e) => setDraft({ ...draft, capacity: e.currentTarget.value })} style={{ width: '100px' }} />
+        </label>
+        <label>
+          Tickets at once
+          <input type="number" min={0} max={1000} value={draft.ticketCapacity} onInput={(e) => setDraft({ ...draft, ticketCapacity: e.currentTarget.value })} style={{ width: '100px' }} />
+        </label>
+      </div>
+      <fieldset class="card" style={{ margin: 0 }}>
+        <legend>Skills and levels</legend>
+        {props.skills.length === 0 ? <p class="muted" style={{ margin: 0 }}>No skills yet: create them on the Skills tab.</p> : null}
+        <div class="skill-pick">
+          {props.skills.map((s) => {
+            const level = draft.skills[s.name];
+            return (
+              <div key={s.name} class="inline">
+                <label class="inline">
+                  <input type="checkbox" checked={level !== undefined} onChange={(e) => toggle(s.name, e.currentTarget.checked)} />
+                  {s.label}
+                </label>
+                <select
+                  aria-label={`${s.label} level`}
+                  disabled={level === undefined}
+                  value={String(level ?? 1)}
+                  onChange={(e) => setDraft({ ...draft, skills: { ...draft.skills, [s.name]: Number(e.currentTarget.value) } })}
+                >
+                  {LEVELS.map((l) => (
+                    <option key={l} value={String(l)}>
+                      level {l}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            );
+          })}
+        </div>
+      </fieldset>
+    </EditRow>
   );
 }

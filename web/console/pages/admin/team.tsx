@@ -2,7 +2,7 @@
 // first'), SLA policies and canned responses (quick replies): the team API (team:manage).
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.ts';
-import { CreateForm, ListStatus, ListTable, SubmitButton, TableHead, TextField, useListChange } from '../../forms.tsx';
+import { CreateForm, EditRow, ListStatus, ListTable, SubmitButton, TableHead, TextField, useListChange } from '../../forms.tsx';
 import { Empty, ErrorNote, FormError, Loading, Page, useAction, useApi } from '../../ui.tsx';
 import { HoursFields, hoursDraft, hoursFromDraft, hoursSummary, type HoursDraft } from './hours.tsx';
 import { AdminNav, type BusinessHours, type SettingsResponse, type Skill, splitList } from './shared.tsx';
@@ -106,50 +106,34 @@ function SkillEditor(props: { skill: Skill; workspaceHours: BusinessHours | null
   // Own hours start from the workspace's when the skill has none yet.
   const [draft, setDraft] = useState<HoursDraft>(() => hoursDraft(s.businessHours ?? props.workspaceHours));
   const save = useAction();
-  const submit = (e: Event) => {
-    e.preventDefault();
-    void save.run(async () => {
-      const body = { label: label.trim(), description: description.trim() || null, businessHours: own ? hoursFromDraft(draft) : null };
-      await api(`/api/team/skills/${encodeURIComponent(s.name)}`, { method: 'PATCH', body });
-      props.onSaved();
-    });
+  const submit = async () => {
+    const body = { label: label.trim(), description: description.trim() || null, businessHours: own ? hoursFromDraft(draft) : null };
+    await api(`/api/team/skills/${encodeURIComponent(s.name)}`, { method: 'PATCH', body });
+    props.onSaved();
   };
   const radio = `skill-hours-${s.name}`;
   return (
-    <tr>
-      <td colSpan={6}>
-        <form class="form" onSubmit={submit} aria-label={`Edit skill ${s.label}`}>
-          <div class="row">
-            <label>
-              Skill
-              <code style={{ padding: '7px 0' }}>{s.name}</code>
-            </label>
-            <TextField label="Label" value={label} onValue={setLabel} />
-            <TextField label="Description" value={description} onValue={setDescription} style={{ flex: '1 1 320px' }} />
-          </div>
-          <div class="inline" role="radiogroup" aria-label="Business hours of this skill">
-            <label class="inline">
-              <input type="radio" name={radio} checked={!own} onChange={() => setOwn(false)} />
-              Workspace hours <span class="muted">({props.workspaceHours ? hoursSummary(props.workspaceHours) : 'always open'})</span>
-            </label>
-            <label class="inline">
-              <input type="radio" name={radio} checked={own} onChange={() => setOwn(true)} />
-              Own hours
-            </label>
-          </div>
-          {own ? <HoursFields id={radio} draft={draft} onChange={setDraft} /> : null}
-          <div class="inline">
-            <button type="submit" class="primary" disabled={save.busy}>
-              Save skill
-            </button>
-            <button type="button" onClick={props.onCancel}>
-              Cancel
-            </button>
-          </div>
-          <FormError error={save.error} />
-        </form>
-      </td>
-    </tr>
+    <EditRow colSpan={6} label={`Edit skill ${s.label}`} save="Save skill" action={save} onSubmit={submit} onCancel={props.onCancel}>
+      <div class="row">
+        <label>
+          Skill
+          <code style={{ padding: '7px 0' }}>{s.name}</code>
+        </label>
+        <TextField label="Label" value={label} onValue={setLabel} />
+        <TextField label="Description" value={description} onValue={setDescription} style={{ flex: '1 1 320px' }} />
+      </div>
+      <div class="inline" role="radiogroup" aria-label="Business hours of this skill">
+        <label class="inline">
+          <input type="radio" name={radio} checked={!own} onChange={() => setOwn(false)} />
+          Workspace hours <span class="muted">({props.workspaceHours ? hoursSummary(props.workspaceHours) : 'always open'})</span>
+        </label>
+        <label class="inline">
+          <input type="radio" name={radio} checked={own} onChange={() => setOwn(true)} />
+          Own hours
+        </label>
+      </div>
+      {own ? <HoursFields id={radio} draft={draft} onChange={setDraft} /> : null}
+    </EditRow>
   );
 }
 
@@ -556,40 +540,24 @@ function QuickReplyEditor(props: { reply: QuickReply; skills: Skill[]; onCancel:
   const [body, setBody] = useState(q.body);
   const [skill, setSkill] = useState(q.skill ?? '');
   const save = useAction();
-  const submit = (e: Event) => {
-    e.preventDefault();
-    void save.run(async () => {
-      const next = { shortcut: shortcut.trim().replace(/^\//, ''), title, body, skill: skill || null };
-      const patch = Object.fromEntries(Object.entries(next).filter(([k, v]) => v !== q[k as keyof QuickReply]));
-      if (!Object.keys(patch).length) return props.onCancel();
-      const r = await api<{ quickReply: QuickReply }>(`/api/team/quick-replies/${encodeURIComponent(q.shortcut)}`, { method: 'PATCH', body: patch });
-      props.onSaved(r.quickReply);
-    });
+  const submit = async () => {
+    const next = { shortcut: shortcut.trim().replace(/^\//, ''), title, body, skill: skill || null };
+    const patch = Object.fromEntries(Object.entries(next).filter(([k, v]) => v !== q[k as keyof QuickReply]));
+    if (!Object.keys(patch).length) return props.onCancel();
+    const r = await api<{ quickReply: QuickReply }>(`/api/team/quick-replies/${encodeURIComponent(q.shortcut)}`, { method: 'PATCH', body: patch });
+    props.onSaved(r.quickReply);
   };
   return (
-    <tr>
-      <td colSpan={4}>
-        <form class="form" onSubmit={submit} aria-label={`Edit /${q.shortcut}`}>
-          <div class="row">
-            <TextField label="Shortcut" required value={shortcut} onValue={setShortcut} />
-            <TextField label="Title" required value={title} onValue={setTitle} style={{ flex: '1 1 240px' }} />
-            <SkillSelect label="Only for skill" value={skill} onValue={setSkill} skills={props.skills} />
-          </div>
-          <label>
-            {VARIABLES_HINT}
-            <textarea required rows={3} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
-          </label>
-          <div class="inline">
-            <button type="submit" class="primary" disabled={save.busy}>
-              Save changes
-            </button>
-            <button type="button" onClick={props.onCancel}>
-              Cancel
-            </button>
-          </div>
-          <FormError error={save.error} />
-        </form>
-      </td>
-    </tr>
+    <EditRow colSpan={4} label={`Edit /${q.shortcut}`} save="Save changes" action={save} onSubmit={submit} onCancel={props.onCancel}>
+      <div class="row">
+        <TextField label="Shortcut" required value={shortcut} onValue={setShortcut} />
+        <TextField label="Title" required value={title} onValue={setTitle} style={{ flex: '1 1 240px' }} />
+        <SkillSelect label="Only for skill" value={skill} onValue={setSkill} skills={props.skills} />
+      </div>
+      <label>
+        {VARIABLES_HINT}
+        <textarea required rows={3} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+      </label>
+    </EditRow>
   );
 }
