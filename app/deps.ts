@@ -121,7 +121,7 @@ export async function createDeps(config: Config, opts: { logger?: Logger } = {})
     config.OPENAI_API_KEY && config.QA_JUDGE === 'auto'
       ? llmJudge({ apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, model: config.QA_JUDGE_MODEL ?? config.CHAT_MODEL, timeoutMs: config.LLM_TIMEOUT_MS })
       : null;
-  const qaDeps: QaDeps = { db, embedders, logger, judge, botIdleMinutes: config.BOT_IDLE_RESOLVE_MINUTES };
+  const qaDeps: QaDeps = { db, embedders, logger, judge, botIdleMinutes: config.BOT_IDLE_RESOLVE_MINUTES, events };
   await upgradeLegacyEmbeddings(ingestionDeps).catch((err: unknown) => logger.warn({ err }, 'could not start re-indexing older embeddings'));
   let workersStarted = false;
   /** After a handoff: an agent with room takes it now. Returns the conversation as it is after that. */

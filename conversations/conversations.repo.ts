@@ -178,7 +178,7 @@ export async function queueSummary(q: Queryable, workspaceId: string): Promise<Q
  * the customer went away satisfied or not, and the conversation is done — so it is graded and counted like others.
  * A customer who writes again later reopens it to the bot. Returns those resolved (at most `limit`).
  */
-export async function resolveIdleBotConversations(db: Db, idleMinutes: number, opts: { limit?: number; workspaceId?: string | null } = {}): Promise<{ id: string; workspaceId: string }[]> {
+export async function resolveIdleBotConversations(db: Db, idleMinutes: number, opts: { limit?: number; workspaceId?: string | null } = {}): Promise<ConversationRow[]> {
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ id: string; workspace_id: string }>(
       `SELECT x.id, x.workspace_id FROM conversations x
@@ -188,7 +188,8 @@ export async function resolveIdleBotConversations(db: Db, idleMinutes: number, o
         ORDER BY x.updated_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [idleMinutes, opts.limit ?? 200, opts.workspaceId ?? null],
     );
-    for (const r of rows) await applyEvent(tx, r.workspace_id, r.id, { type: 'resolved' });
-    return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id }));
+    const resolved: ConversationRow[] = [];
+    for (const r of rows) resolved.push(await applyEvent(tx, r.workspace_id, r.id, { type: 'resolved' }));
+    return resolved;
   });
 }

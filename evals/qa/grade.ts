@@ -2,6 +2,7 @@
 // the knowledge base says about the question — internal collections too — and the SLA), and the conversation as a
 // whole. Each unit is stored once per scorer version (qa_evaluations + qa_scores), so the job can run again safely.
 import type { Db, Queryable } from '../../core/db/index.ts';
+import type { EventBus } from '../../core/events.ts';
 import type { Logger } from '../../core/logger.ts';
 import { searchKb, type EmbedderRegistry } from '../../kb/index.ts';
 import { frustrationScore, FRUSTRATED_AT } from '../../bot/index.ts';
@@ -11,8 +12,11 @@ import { loadRubric, overallScore, type CategoryKey, type Rubric, type Subject }
 import { DETERMINISTIC_VERSION, scoreReply, type CategoryScore, type ReplyScores } from './scorers.ts';
 import { EFFECTIVE } from './summary.ts';
 
-/** `botIdleMinutes`: the sweep resolves bot conversations quiet this long first (0 or absent: it does not). */
-export type QaDeps = { db: Db; embedders: EmbedderRegistry; logger: Logger; judge: QaJudge | null; botIdleMinutes?: number };
+/**
+ * `botIdleMinutes`: the sweep resolves bot conversations quiet this long first (0 or absent: it does not); `events`:
+ * where an open widget hears of it.
+ */
+export type QaDeps = { db: Db; embedders: EmbedderRegistry; logger: Logger; judge: QaJudge | null; botIdleMinutes?: number; events?: EventBus };
 /** A conversation whose grading failed this many times is left out of later sweeps (its last error is kept). */
 export const QA_MAX_ATTEMPTS = 3;
 

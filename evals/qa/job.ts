@@ -1,7 +1,7 @@
 // The QA job: a BullMQ job scheduler (qa-sweep, every QA_SWEEP_S on one worker at a time) grades resolved
 // conversations not yet graded since they were last resolved. Grading is idempotent per scorer version, so a sweep
 // that dies midway, or two that overlap, store each grade once.
-import { resolveIdleBotConversations } from '../../conversations/index.ts';
+import { announce, resolveIdleBotConversations } from '../../conversations/index.ts';
 import { solveConversationTickets } from '../../handoff/index.ts';
 import { gradeConversation, pendingConversations, QA_MAX_ATTEMPTS, type QaDeps } from './grade.ts';
 
@@ -16,7 +16,10 @@ export async function sweepQa(deps: QaDeps, opts: { workspaceId?: string; limit?
   if (deps.botIdleMinutes) {
     const idle = await resolveIdleBotConversations(deps.db, deps.botIdleMinutes, { workspaceId: opts.workspaceId ?? null });
     // A ticket of such a conversation (one an agent handed back to the bot) is solved with it, as when a customer closes it.
-    for (const c of idle) await deps.db.transaction((tx) => solveConversationTickets(tx, c.workspaceId, c.id, { type: 'system', id: null }));
+    for (const c of idle) {
+      await deps.db.transaction((tx) => solveConversationTickets(tx, c.workspaceId, c.id, { type: 'system', id: null }));
+      if (deps.events) await announce(deps.events, deps.logger, c.id, { conversation: c }); // an open widget shows it closed
+    }
     const n = idle.length;
     if (n) deps.logger.info({ resolved: n, idleMinutes: deps.botIdleMinutes }, `resolved ${n} bot conversation${n === 1 ? '' : 's'} nobody wrote in for ${deps.botIdleMinutes} minutes`);
   }

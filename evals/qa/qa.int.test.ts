@@ -4,7 +4,7 @@
 // lead settles; bad input gets a clear 4xx. The LLM judge's endpoint (third-party HTTP) is faked with nock.
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createAgent, createTestWorkspace, login, startTestApi, type TestApi, type TestWorkspace } from '../../app/testing.ts';
+import { call, createAgent, createTestWorkspace, login, openEventStream, startTestApi, type TestApi, type TestWorkspace } from '../../app/testing.ts';
 import { eventually, testConfig, uniqueSlug } from '../../test/services.ts';
 import { gradeConversation, llmJudge, sweepQa } from '../index.ts';
 
@@ -207,14 +207,21 @@ describe('QA grading', () => {
         `INSERT INTO messages (workspace_id, conversation_id, sender, body) VALUES ($1, $2, 'customer', 'How long is the warranty?'), ($1, $2, 'bot', 'Every blender has a two-year warranty.')`,
         [ws.id, id],
       );
+      tokens[id] = c.body.visitorToken as string;
       return id;
     };
+    const tokens: Record<string, string> = {};
     const [idle, fresh] = [await start(), await start()];
+    // The customer's widget is still open on the idle conversation: it hears that the conversation closed.
+    const widget = await openEventStream(`${api.url}/api/conversations/${idle}/events`, { 'x-visitor-token': tokens[idle]! });
+    await widget.readUntil(/event: ready/);
     await api.deps.db.query(`UPDATE conversations SET updated_at = now() - interval '25 hours' WHERE id = ANY($1::uuid[])`, [[idle, fresh]]);
     await api.deps.db.query(`UPDATE messages SET created_at = now() - interval '25 hours' WHERE conversation_id = $1`, [idle]);
     await sweepQa({ ...api.deps.qaDeps, botIdleMinutes: 24 * 60 }, { workspaceId: ws.id });
     const status = async (id: string) => (await api.deps.db.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1', [id])).rows[0]!.status;
     expect(await status(idle)).toBe('resolved');
+    expect(await widget.readUntil(/"status":"resolved"/)).toMatch(/"status":"resolved"/);
+    widget.close();
     expect(await status(fresh)).toBe('bot'); // its messages are recent
     const graded = await api.deps.db.query<{ subject: string }>(`SELECT subject FROM qa_evaluations WHERE conversation_id = $1 AND scorer = 'deterministic' ORDER BY subject`, [idle]);
     expect(graded.rows.map((r) => r.subject)).toEqual(['bot', 'conversation']);
