@@ -9,7 +9,7 @@ import { agentChannel, announce, announceAssignment, applyEvent, insertMessage, 
 import type { HandoffDeps } from './index.ts';
 import { publishStandings } from './wait.ts';
 import type { Joined } from './queue.ts';
-import { loadSql, onlineSql, ticketLoadSql } from './team.repo.ts';
+import { isOnTeamSql, loadSql, onlineSql, onTeamSql, ticketLoadSql } from './team.repo.ts';
 import { followConversation, getTicket, lockConversationTickets, recordTicketEvent, type Ticket } from './tickets.ts';
 import { queueOrderSql } from './routing.ts';
 import { TICKET_PRIORITIES } from './sla.ts';
@@ -45,7 +45,7 @@ async function eligibleAgents(tx: Queryable, workspaceId: string, w: Work, opts:
             ${LOAD[w.kind].load('p.user_id')} AS load,
             COALESCE(p.user_id = ${previous}, false)
               AND COALESCE($6::boolean, (SELECT (w.settings->>'preferPreviousAgent')::boolean FROM workspaces w WHERE w.id = $1), true) AS previous
-       FROM agent_profiles p JOIN users u ON u.id = p.user_id AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor')
+       FROM agent_profiles p JOIN users u ON u.id = p.user_id AND ${onTeamSql('u')}
       WHERE p.workspace_id = $1 AND ${onlineSql('p', '$2')}
         AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id
                                           WHERE a.user_id = p.user_id AND s.workspace_id = $1 AND s.name = $3))
@@ -69,7 +69,7 @@ async function takeAgent(tx: Queryable, workspaceId: string, w: Work, opts: Assi
     // Counted again under the lock: their load, and whether they are still on the team (a demotion or a disabled
     // account releases their work under this same lock).
     const { rows } = await tx.query<{ load: number; active: boolean }>(
-      `SELECT ${LOAD[w.kind].load('$1')} AS load, EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor')) AS active`,
+      `SELECT ${LOAD[w.kind].load('$1')} AS load, ${isOnTeamSql('$1')} AS active`,
       [agent.userId],
     );
     if (!rows[0]!.active || rows[0]!.load >= agent.capacity) continue;

@@ -17,9 +17,9 @@ export { HANDOFF_QUEUE, SLA_SWEEP_JOB, sweepTickets, type Breach, type SweepResu
 export { hasTicket, noteConversationActivity, solveConversationTickets, type Ticket } from './tickets.ts';
 export { DEFAULT_SLA, loadSlaPolicies, type SlaPolicy, type TicketPriority } from './sla.ts';
 export { assignAndAnnounce, assignNext, assignWaiting, type AssignOptions } from './assign.ts';
-export { releaseAgentWork } from './transfer.ts';
+export { announceReleased, releaseAgentWork } from './transfer.ts';
 export { decideRoute, matchRule, loadRules, RoutingRule, VIP_PRIORITY, type Route, type RoutingContext } from './routing.ts';
 export { queueStandings, publishStandings, describeWait, DEFAULT_HANDLE_SECONDS, type QueueStanding } from './wait.ts';
-export { heartbeat, listAgents, listSkills, setAgent, type AgentRow, type Presence, type SkillRow } from './team.repo.ts';
+export { heartbeat, listAgents, listSkills, setAgent, skillExists, TEAM_ROLES, type AgentRow, type Presence, type SkillRow } from './team.repo.ts';
 export { claimConversation, claimNext, handBack, listQueue, myConversations, requestHandoff, type HandoffInput, type HandoffNotice, type HandoffResult, type Joined, type MyConversation, type QueueEntry } from './queue.ts';
 export { addOpenMinutes, BusinessHoursSchema, describeHours, isOpen, nextOpening, WEEKDAYS, type BusinessHours, type OpeningInterval, type Weekday } from './hours.ts';

@@ -5,7 +5,7 @@ import type { Db, Queryable } from '../core/db/index.ts';
 import { isOpen } from './hours.ts';
 import { decideRoute, effectivePrioritySql, queueOrderSql } from './routing.ts';
 import { hoursFor } from './sla.ts';
-import { canTake } from './team.repo.ts';
+import { canTake, skillExists } from './team.repo.ts';
 import { followConversation, lockConversationTickets, ticketForConversation, type Ticket } from './tickets.ts';
 import { queueStandings } from './wait.ts';
 import { AppError } from '../core/errors.ts';
@@ -73,7 +73,7 @@ export async function requestHandoff(db: Db, r: HandoffInput, now = new Date()):
       [r.conversationId],
     );
     // A kept skill must still exist (it may have been deleted while the conversation was resolved).
-    const kept = r.keepRoute && conversation.skill && (await tx.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [r.workspaceId, conversation.skill])).rows[0];
+    const kept = r.keepRoute && conversation.skill && (await skillExists(tx, r.workspaceId, conversation.skill));
     const route = kept ? { skill: conversation.skill, priority: conversation.priority, by: 'kept' } : await decideRoute(tx, r.workspaceId, {
       reason: r.reason,
       text: r.route?.text ?? '',

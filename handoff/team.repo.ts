@@ -87,6 +87,19 @@ async function skillById(q: Queryable, id: string): Promise<SkillRow> {
   return rows[0]!;
 }
 
+/** The roles that take conversations and tickets. */
+export const TEAM_ROLES: readonly string[] = ['agent', 'supervisor'];
+/** SQL: user row `u` is on the team now — an agent or supervisor whose account is not disabled. */
+export const onTeamSql = (u: string) => `(${u}.disabled_at IS NULL AND ${u}.role IN ('agent', 'supervisor'))`;
+/** SQL: the user with id `id` (an SQL expression) is on the team now. */
+export const isOnTeamSql = (id: string) => `EXISTS (SELECT 1 FROM users tm WHERE tm.id = ${id} AND ${onTeamSql('tm')})`;
+
+/** Whether the workspace has a skill of that name. */
+export async function skillExists(q: Queryable, workspaceId: string, name: string): Promise<boolean> {
+  const { rows } = await q.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [workspaceId, name]);
+  return rows.length > 0;
+}
+
 /** SQL: the chosen presence of profile `p` still counts (heartbeat within `timeout` seconds, a SQL parameter). */
 export const freshSql = (p: string, timeout: string) => `${p}.last_heartbeat_at >= now() - make_interval(secs => ${timeout})`;
 /** SQL: the agent of profile `p` is online now, for assignment, transfers and wait estimates. */
@@ -109,7 +122,7 @@ export async function listAgents(q: Queryable, workspaceId: string, opts: { pres
             COALESCE((SELECT jsonb_agg(jsonb_build_object('name', s.name, 'level', a.level) ORDER BY s.name)
                         FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = u.id), '[]'::jsonb) AS skills
        FROM users u LEFT JOIN agent_profiles p ON p.user_id = u.id
-      WHERE u.workspace_id = $1 AND u.role IN ('agent', 'supervisor') AND u.disabled_at IS NULL AND ($3::uuid IS NULL OR u.id = $3)
+      WHERE u.workspace_id = $1 AND ${onTeamSql('u')} AND ($3::uuid IS NULL OR u.id = $3)
       ORDER BY u.name, u.id`,
     [workspaceId, opts.presenceTimeoutS, opts.userId ?? null],
   );
@@ -123,7 +136,7 @@ export async function listAgents(q: Queryable, workspaceId: string, opts: { pres
 export async function setAgent(tx: Queryable, workspaceId: string, userId: string, a: { capacity?: number; ticketCapacity?: number; skills?: { skill: string; level: number }[] }): Promise<void> {
   const user = await tx.query<{ role: string }>('SELECT role FROM users WHERE id = $1 AND workspace_id = $2 AND disabled_at IS NULL', [userId, workspaceId]);
   if (!user.rows[0]) throw new AppError('not_found', `No active staff user with id ${userId} in this workspace.`);
-  if (!['agent', 'supervisor'].includes(user.rows[0].role)) {
+  if (!TEAM_ROLES.includes(user.rows[0].role)) {
     throw new AppError('invalid_request', `This user is a ${user.rows[0].role}; only agents and supervisors take conversations. Change their role first.`);
   }
   await tx.query(
@@ -178,7 +191,7 @@ async function room(tx: Queryable, workspaceId: string, agentId: string, skill: 
   const [capacity, load] = kind === 'conversation' ? ['p.capacity', loadSql('$1')] : ['p.ticket_capacity', ticketLoadSql('$1')];
   const { rows } = await tx.query<{ capacity: number; load: number; skilled: boolean; active: boolean }>(
     `SELECT (SELECT ${capacity} FROM agent_profiles p WHERE p.user_id = $1) AS capacity, ${load} AS load,
-            EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor')) AS active,
+            ${isOnTeamSql('$1')} AS active,
             ($2::text IS NULL OR EXISTS (SELECT 1 FROM agent_skills a JOIN skills s ON s.id = a.skill_id WHERE a.user_id = $1 AND s.workspace_id = $3 AND s.name = $2)) AS skilled`,
     [agentId, skill, workspaceId],
   );

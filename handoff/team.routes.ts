@@ -12,7 +12,7 @@ import type { HandoffDeps } from './index.ts';
 import { assignAndAnnounce } from './assign.ts';
 import { findQuickReplies, listQuickReplies, QuickReplyInput, QuickReplyPatch, renderTemplate, unknownVariables, updateQuickReply, VARIABLES, type QuickReply } from './quick-replies.ts';
 import { loadRules, RoutingRule } from './routing.ts';
-import { createSkill, deleteSkill, heartbeat, listAgents, listSkills, setAgent, updateSkill } from './team.repo.ts';
+import { createSkill, deleteSkill, heartbeat, listAgents, listSkills, setAgent, skillExists, updateSkill } from './team.repo.ts';
 
 const SkillName = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use lowercase letters, digits, "-" and "_" (for example "billing" or "after-sales")');
 const NewSkill = z.object({
@@ -34,6 +34,7 @@ const AgentUpdate = z.object({
     .optional(),
 }).strict();
 const RulesBody = z.object({ rules: z.array(RoutingRule).max(200) }).strict();
+const QuickReplyParams = z.object({ shortcut: QuickReplyInput.shape.shortcut });
 const QuickReplyQuery = z.object({ q: z.string().max(200).optional(), conversationId: z.uuid('conversationId must be a UUID').optional() });
 const PresenceBody = z.object({ status: z.enum(['online', 'away', 'offline'], { error: 'status must be online, away or offline' }) });
 
@@ -117,7 +118,7 @@ export function teamRoutes(deps: HandoffDeps): Router {
     if (unknown.length) throw new AppError('invalid_request', `Unknown variable${unknown.length > 1 ? 's' : ''} ${unknown.map((v) => `{{${v}}}`).join(', ')}. Available: ${VARIABLES.map((v) => `{{${v}}}`).join(', ')}.`);
   };
   const refuseUnknownSkill = async (tx: Queryable, workspaceId: string, skill: string | null | undefined) => {
-    if (skill && !(await tx.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [workspaceId, skill])).rows[0]) {
+    if (skill && !(await skillExists(tx, workspaceId, skill))) {
       throw new AppError('invalid_request', `Unknown skill "${skill}". Create it first (POST /api/team/skills) or leave "skill" empty for everyone.`);
     }
   };
@@ -147,7 +148,7 @@ export function teamRoutes(deps: HandoffDeps): Router {
 
   router.patch('/team/quick-replies/:shortcut', async (req, res) => {
     const who = authorize(res, 'team:manage');
-    const { name: shortcut } = parse(SkillParams, { name: req.params.shortcut }, 'shortcut');
+    const { shortcut } = parse(QuickReplyParams, req.params, 'shortcut');
     const patch = parse(QuickReplyPatch, req.body, 'quick reply');
     refuseUnknownVariables(patch.body);
     try {
@@ -167,7 +168,7 @@ export function teamRoutes(deps: HandoffDeps): Router {
 
   router.delete('/team/quick-replies/:shortcut', async (req, res) => {
     const who = authorize(res, 'team:manage');
-    const { name: shortcut } = parse(SkillParams, { name: req.params.shortcut }, 'shortcut');
+    const { shortcut } = parse(QuickReplyParams, req.params, 'shortcut');
     const deleted = await deps.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: string }>('DELETE FROM canned_responses WHERE workspace_id = $1 AND shortcut = $2 RETURNING id', [who.workspaceId, shortcut]);
       if (rows[0]) await audit(tx, who, 'quick_reply.deleted', { type: 'quick_reply', id: rows[0].id, details: { shortcut } });

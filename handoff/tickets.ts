@@ -6,7 +6,7 @@ import type { Db, Queryable } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { insertMessage, type MessageRow } from '../conversations/index.ts';
 import { dueAfter, slaClock, TICKET_PRIORITIES, ticketPriorityOf, type TicketPriority } from './sla.ts';
-import { canTakeTicket } from './team.repo.ts';
+import { canTakeTicket, skillExists } from './team.repo.ts';
 
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -115,8 +115,7 @@ export type NewTicket = {
 /** Checks a skill name and an assignee against the workspace; the API's 400s. */
 export async function checkRefs(q: Queryable, workspaceId: string, r: { skill?: string | null; assigneeId?: string | null; contactId?: string | null }): Promise<void> {
   if (r.skill) {
-    const { rows } = await q.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [workspaceId, r.skill]);
-    if (!rows[0]) throw new AppError('invalid_request', `There is no skill named "${r.skill}". See GET /api/team/skills for the names, or create it first.`);
+    if (!(await skillExists(q, workspaceId, r.skill))) throw new AppError('invalid_request', `There is no skill named "${r.skill}". See GET /api/team/skills for the names, or create it first.`);
   }
   if (r.assigneeId) {
     const { rows } = await q.query(`SELECT 1 FROM users WHERE id = $1 AND workspace_id = $2 AND disabled_at IS NULL AND role IN ('agent', 'supervisor', 'admin')`, [r.assigneeId, workspaceId]);

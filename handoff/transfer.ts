@@ -3,8 +3,10 @@
 // Every change is checked under the conversation's row lock; a transfer note is kept as a private note.
 import type { Db, Queryable } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
-import { applyEvent, getConversation, insertMessage, type ConversationRow, type MessageRow } from '../conversations/index.ts';
-import { loadSql, onlineSql } from './team.repo.ts';
+import { announce, applyEvent, getConversation, insertMessage, type ConversationRow, type MessageRow } from '../conversations/index.ts';
+import { assignAndAnnounce } from './assign.ts';
+import type { HandoffDeps } from './index.ts';
+import { isOnTeamSql, loadSql, onlineSql, onTeamSql, skillExists } from './team.repo.ts';
 import { lockConversationTickets, moveConversationTickets, recordTicketEvent, solveConversationTickets } from './tickets.ts';
 import { sayTo } from './texts.ts';
 
@@ -44,8 +46,7 @@ export async function transfer(
     const messages: MessageRow[] = [];
     const note = async (body: string) => messages.push((await insertMessage(tx, { workspaceId, conversationId, sender: 'system', senderId: who.userId, body, private: true })).message);
     if (to.skill) {
-      const skill = await tx.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [workspaceId, to.skill]);
-      if (!skill.rows[0]) throw new AppError('invalid_request', `Unknown skill "${to.skill}". Pick one of the workspace's skills (GET /api/team/skills).`);
+      if (!(await skillExists(tx, workspaceId, to.skill))) throw new AppError('invalid_request', `Unknown skill "${to.skill}". Pick one of the workspace's skills (GET /api/team/skills).`);
     }
     // The conversation's tickets before any agent's profile: the order ticket changes keep (lockConversationTickets).
     await lockConversationTickets(tx, conversationId);
@@ -56,12 +57,12 @@ export async function transfer(
       const { rows } = await tx.query<{ name: string; online: boolean; capacity: number }>(
         `SELECT u.name, COALESCE(${onlineSql('p', '$3')}, false) AS online, p.capacity
            FROM users u LEFT JOIN agent_profiles p ON p.user_id = u.id
-          WHERE u.id = $1 AND u.workspace_id = $2 AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor')`,
+          WHERE u.id = $1 AND u.workspace_id = $2 AND ${onTeamSql('u')}`,
         [to.agentId, workspaceId, opts.presenceTimeoutS],
       );
       if (rows[0]?.online) {
         const locked = await tx.query<{ capacity: number; active: boolean }>(
-          `SELECT p.capacity, EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id AND u.disabled_at IS NULL AND u.role IN ('agent', 'supervisor')) AS active
+          `SELECT p.capacity, ${isOnTeamSql('p.user_id')} AS active
              FROM agent_profiles p WHERE p.user_id = $1 FOR UPDATE`,
           [to.agentId],
         );
@@ -96,7 +97,7 @@ export async function transfer(
 /**
  * The agent leaves the team (disabled, or given a role that takes no conversations): every conversation they have
  * goes back to its skill's queue and every open ticket they work loses its assignee, with a note and the history
- * saying why. Runs in the caller's transaction; the caller assigns and announces afterwards (assignAndAnnounce).
+ * saying why. Runs in the caller's transaction; the caller announces and assigns afterwards (announceReleased).
  */
 export async function releaseAgentWork(tx: Queryable, workspaceId: string, agentId: string, actorId: string | null, why: string): Promise<{ conversations: ConversationRow[]; messages: MessageRow[]; tickets: number }> {
   // Their profile first: an assignment or claim giving them something right now finishes before this (and its result
@@ -119,4 +120,16 @@ export async function releaseAgentWork(tx: Queryable, workspaceId: string, agent
   );
   for (const t of tickets.rows) await recordTicketEvent(tx, t.id, actorId ? { type: 'user', id: actorId } : { type: 'system', id: null }, 'updated', { assigneeId: [agentId, null], reason: why });
   return { conversations, messages, tickets: tickets.rowCount ?? 0 };
+}
+
+/**
+ * After releaseAgentWork's transaction committed: the customers hear of it live, and what went back to the queue is
+ * assigned again now.
+ */
+export async function announceReleased(deps: Pick<HandoffDeps, 'db' | 'events' | 'logger' | 'presenceTimeoutS'>, workspaceId: string, released: { conversations: ConversationRow[]; messages: MessageRow[]; tickets: number }): Promise<void> {
+  if (released.conversations.length === 0 && released.tickets === 0) return;
+  for (const c of released.conversations) {
+    await announce(deps.events, deps.logger, c.id, { messages: released.messages.filter((m) => m.conversationId === c.id), conversation: c });
+  }
+  await assignAndAnnounce(deps, workspaceId);
 }

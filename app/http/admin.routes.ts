@@ -10,8 +10,7 @@ import { hashPassword, randomToken, sha256 } from '../../core/secrets.ts';
 import { parse } from '../../core/validate.ts';
 import { audit } from '../../core/audit.ts';
 import { loadBotSettings, SensitiveTopicSchema, type BotDefaults } from '../../bot/index.ts';
-import { assignAndAnnounce, BusinessHoursSchema, releaseAgentWork, type HandoffDeps } from '../../handoff/index.ts';
-import { announce, type ConversationRow, type MessageRow } from '../../conversations/index.ts';
+import { announceReleased, BusinessHoursSchema, releaseAgentWork, skillExists, TEAM_ROLES, type HandoffDeps } from '../../handoff/index.ts';
 import { API_KEY_PREFIX, SESSION_COOKIE, type Auth } from './auth.ts';
 
 const Login = z.object({ email: z.email('a valid email address'), password: z.string().min(1, 'the password is empty').max(200) });
@@ -31,8 +30,6 @@ const NewApiKey = z.object({
   scopes: z.array(z.enum(PERMISSIONS as [string, ...string[]])).min(1, 'give the key at least one scope'),
 });
 const IdParams = z.object({ id: z.uuid('id must be a UUID') });
-/** Roles that take conversations. */
-const PEOPLE_ROLES: readonly string[] = ['agent', 'supervisor'];
 const actorOf = (who: Principal): string | null => (who.type === 'user' ? who.userId : null);
 const Settings = z
   .object({
@@ -50,14 +47,6 @@ const Settings = z
   })
   .strict();
 
-/** Conversations and tickets a person no longer on the team had go back to the queue, and are assigned again now. */
-async function requeueReleased(deps: HandoffDeps, workspaceId: string, released: { conversations: ConversationRow[]; messages: MessageRow[]; tickets: number }): Promise<void> {
-  if (released.conversations.length === 0 && released.tickets === 0) return;
-  for (const c of released.conversations) {
-    await announce(deps.events, deps.logger, c.id, { messages: released.messages.filter((m) => m.conversationId === c.id && !m.private), conversation: c });
-  }
-  await assignAndAnnounce(deps, workspaceId);
-}
 
 export function authRoutes(deps: { db: Db; auth: Auth }): Router {
   const router = Router();
@@ -144,13 +133,13 @@ export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } }
       if (patch.role !== undefined && patch.role !== old.role) details.role = { from: old.role, to: patch.role };
       if (patch.name !== undefined && patch.name !== old.name) details.name = { from: old.name, to: patch.name };
       // No longer someone who takes conversations: what they had goes back to the queue.
-      const leaves = PEOPLE_ROLES.includes(old.role) && patch.role !== undefined && !PEOPLE_ROLES.includes(patch.role);
+      const leaves = TEAM_ROLES.includes(old.role) && patch.role !== undefined && !TEAM_ROLES.includes(patch.role);
       const released = leaves ? await releaseAgentWork(tx, who.workspaceId, id, actorOf(who), `${old.name} is now a ${patch.role}`) : null;
       if (released) details.requeued = { conversations: released.conversations.length, tickets: released.tickets };
       if (Object.keys(details).length) await audit(tx, who, 'user.changed', { type: 'user', id, details });
       return { user: rows[0], released };
     });
-    if (user.released) await requeueReleased(deps, who.workspaceId, user.released);
+    if (user.released) await announceReleased(deps, who.workspaceId, user.released);
     res.json({ user: user.user });
   });
 
@@ -170,7 +159,7 @@ export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } }
       return released;
     });
     if (!done) throw notFound('active user', id);
-    await requeueReleased(deps, who.workspaceId, done);
+    await announceReleased(deps, who.workspaceId, done);
     res.status(204).end();
   });
 
@@ -237,9 +226,8 @@ export function adminRoutes(deps: { db: Db; botDeps: { defaults: BotDefaults } }
     const who = authorize(res, 'admin:settings');
     const patch = parse(Settings, req.body, 'settings');
     const workspace = await deps.db.transaction(async (tx) => {
-      if (patch.defaultSkill) {
-        const skill = await tx.query('SELECT 1 FROM skills WHERE workspace_id = $1 AND name = $2', [who.workspaceId, patch.defaultSkill]);
-        if (!skill.rows[0]) throw new AppError('invalid_request', `Unknown skill "${patch.defaultSkill}" for defaultSkill. Create it first (POST /api/team/skills) or pick one of GET /api/team/skills.`);
+      if (patch.defaultSkill && !(await skillExists(tx, who.workspaceId, patch.defaultSkill))) {
+        throw new AppError('invalid_request', `Unknown skill "${patch.defaultSkill}" for defaultSkill. Create it first (POST /api/team/skills) or pick one of GET /api/team/skills.`);
       }
       const { rows } = await tx.query<{ slug: string; name: string; settings: Record<string, unknown> }>('UPDATE workspaces SET settings = settings || $2::jsonb WHERE id = $1 RETURNING slug, name, settings', [who.workspaceId, JSON.stringify(patch)]);
       const merged = loadBotSettings({ ...rows[0]!.settings, botClarifyThreshold: undefined }, deps.botDeps.defaults);

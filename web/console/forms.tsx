@@ -3,6 +3,7 @@
 // actions that ask first and reload the list after. They render the same markup the pages wrote by hand, so the
 // e2e selectors (labels, roles, button names) are unchanged.
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { Empty, ErrorNote, FormError, Loading, useAction } from './ui.tsx';
 
 // What a style prop takes here: camelCase properties, as the pages write them.
@@ -204,4 +205,50 @@ export function useListChange(reload: () => void) {
     });
   };
   return { busy: action.busy, error: action.error, act };
+}
+
+/**
+ * A settings form that saves as a whole: `submit` runs `send` through an action (busy flag, error kept), then says
+ * "Saved." (`saved`) and reloads what the page shows.
+ */
+export function useSaveForm(send: () => Promise<void>, reload: () => void) {
+  const action = useAction();
+  const [saved, setSaved] = useState(false);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setSaved(false);
+    void action.run(async () => {
+      await send();
+      setSaved(true);
+      reload();
+    });
+  };
+  return { action, saved, submit };
+}
+
+/**
+ * Which row of a list is open for editing (EditRow), and the "Saved …" line after: `open(id)`, `cancel()`, and
+ * `done(what)` when the row saved (closes it, names what was saved, reloads the list).
+ */
+export function useRowEdit(reload: () => void) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  return {
+    editing,
+    open: (id: string) => {
+      setSaved(null);
+      setEditing(id);
+    },
+    cancel: () => setEditing(null),
+    done: (what: string) => {
+      setEditing(null);
+      setSaved(what);
+      reload();
+    },
+    note: saved ? (
+      <p role="status" class="muted" style={{ margin: 0 }}>
+        Saved {saved}.
+      </p>
+    ) : null,
+  };
 }

@@ -3,7 +3,7 @@
 // capacities and the whole skill list at once; the API assigns waiting work right away when that makes room.
 import { useState } from 'preact/hooks';
 import { api } from '../../api.ts';
-import { EditRow, ListStatus, ListTable } from '../../forms.tsx';
+import { EditRow, ListStatus, ListTable, useRowEdit } from '../../forms.tsx';
 import { Badge, FormError, Page, useAction, useApi, when } from '../../ui.tsx';
 import { AdminNav, type Skill } from './shared.tsx';
 
@@ -28,8 +28,7 @@ const PRESENCE: Record<Presence, string> = { online: 'Online', away: 'Away', off
 export function AgentsPage() {
   const list = useApi<{ agents: Agent[] }>('/api/team/agents');
   const skills = useApi<{ skills: Skill[] }>('/api/team/skills');
-  const [editing, setEditing] = useState<string | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  const rows = useRowEdit(list.reload);
   const label = (name: string) => skills.data?.skills.find((s) => s.name === name)?.label ?? name;
   return (
     <Page title="Agents">
@@ -39,29 +38,15 @@ export function AgentsPage() {
       </p>
       <div class="stack">
         <ListStatus list={list} />
-        {saved ? (
-          <p role="status" class="muted" style={{ margin: 0 }}>
-            Saved {saved}.
-          </p>
-        ) : null}
+        {rows.note}
         <ListTable
           rows={list.data?.agents}
           empty="No agents or supervisors yet: give someone one of those roles under Users."
           columns={['Name', 'Presence', { label: 'Conversations', title: 'assigned now / capacity' }, 'Ticket capacity', 'Skills (level 1–5)']}
           actions="Actions"
           row={(a) =>
-            editing === a.id ? (
-              <AgentEditor
-                key={a.id}
-                agent={a}
-                skills={skills.data?.skills ?? []}
-                onCancel={() => setEditing(null)}
-                onSaved={() => {
-                  setEditing(null);
-                  setSaved(a.name);
-                  list.reload();
-                }}
-              />
+            rows.editing === a.id ? (
+              <AgentEditor key={a.id} agent={a} skills={skills.data?.skills ?? []} onCancel={rows.cancel} onSaved={() => rows.done(a.name)} />
             ) : (
               <tr key={a.id}>
                 <td>
@@ -94,10 +79,7 @@ export function AgentsPage() {
                   <button
                     type="button"
                     aria-label={`Edit ${a.name}`}
-                    onClick={() => {
-                      setSaved(null);
-                      setEditing(a.id);
-                    }}
+                    onClick={() => rows.open(a.id)}
                   >
                     Edit
                   </button>

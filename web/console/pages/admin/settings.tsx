@@ -2,7 +2,7 @@
 // intervals a day, holidays; the editor is hours.tsx). The API's 400 messages are shown next to the form that caused them.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.ts';
-import { TextField } from '../../forms.tsx';
+import { TextField, useSaveForm } from '../../forms.tsx';
 import { ErrorNote, FormError, Loading, Page, useAction, useApi } from '../../ui.tsx';
 import { HoursFields, hoursDraft, hoursFromDraft, hoursSummary, type HoursDraft } from './hours.tsx';
 import { AdminNav, type BusinessHours, type SettingsResponse, splitList } from './shared.tsx';
@@ -102,18 +102,10 @@ export function HoursPage() {
     setEnabled(!!h);
     setDraft(hoursDraft(h));
   }, [data.data]);
-  const save = useAction();
-  const [saved, setSaved] = useState(false);
-  const submit = (e: Event) => {
-    e.preventDefault();
-    setSaved(false);
+  const { action: save, saved, submit } = useSaveForm(async () => {
     const hours: BusinessHours | null = enabled ? hoursFromDraft(draft) : null;
-    void save.run(async () => {
-      await api('/api/admin/settings', { method: 'PATCH', body: { businessHours: hours } });
-      setSaved(true);
-      data.reload();
-    });
-  };
+    await api('/api/admin/settings', { method: 'PATCH', body: { businessHours: hours } });
+  }, data.reload);
   const current = data.data?.workspace.settings.businessHours;
   return (
     <Page title="Business hours">

@@ -2,7 +2,7 @@
 // first'), SLA policies and canned responses (quick replies): the team API (team:manage).
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.ts';
-import { CreateForm, EditRow, ListStatus, ListTable, SubmitButton, TableHead, TextField, useListChange } from '../../forms.tsx';
+import { CreateForm, EditRow, ListStatus, ListTable, SubmitButton, TableHead, TextField, useListChange, useRowEdit, useSaveForm } from '../../forms.tsx';
 import { Empty, ErrorNote, FormError, Loading, Page, useAction, useApi } from '../../ui.tsx';
 import { HoursFields, hoursDraft, hoursFromDraft, hoursSummary, type HoursDraft } from './hours.tsx';
 import { AdminNav, type BusinessHours, type SettingsResponse, type Skill, splitList } from './shared.tsx';
@@ -13,8 +13,7 @@ export function SkillsPage() {
   const [name, setName] = useState('');
   const [label, setLabel] = useState('');
   const [description, setDescription] = useState('');
-  const [editing, setEditing] = useState<string | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  const rows = useRowEdit(list.reload);
   const create = useAction();
   const change = useListChange(list.reload);
   const submit = async () => {
@@ -39,29 +38,15 @@ export function SkillsPage() {
           </div>
         </CreateForm>
         <ListStatus list={list} actionError={change.error} />
-        {saved ? (
-          <p role="status" class="muted" style={{ margin: 0 }}>
-            Saved {saved}.
-          </p>
-        ) : null}
+        {rows.note}
         <ListTable
           rows={list.data?.skills}
           empty="No skills yet: every conversation goes to one shared queue."
           columns={['Skill', 'Name', 'Description', 'Hours', 'Agents']}
           actions="Actions"
           row={(s) =>
-            editing === s.name ? (
-              <SkillEditor
-                key={s.id}
-                skill={s}
-                workspaceHours={workspaceHours ?? null}
-                onCancel={() => setEditing(null)}
-                onSaved={() => {
-                  setEditing(null);
-                  setSaved(s.label);
-                  list.reload();
-                }}
-              />
+            rows.editing === s.name ? (
+              <SkillEditor key={s.id} skill={s} workspaceHours={workspaceHours ?? null} onCancel={rows.cancel} onSaved={() => rows.done(s.label)} />
             ) : (
               <tr key={s.id}>
                 <td>{s.label}</td>
@@ -76,10 +61,7 @@ export function SkillsPage() {
                     <button
                       type="button"
                       aria-label={`Edit skill ${s.label}`}
-                      onClick={() => {
-                        setSaved(null);
-                        setEditing(s.name);
-                      }}
+                      onClick={() => rows.open(s.name)}
                     >
                       Edit
                     </button>
@@ -179,8 +161,6 @@ export function RoutingPage() {
   const skills = useApi<{ skills: Skill[] }>('/api/team/skills');
   const [rules, setRules] = useState<RuleDraft[]>([]);
   useEffect(() => setRules((data.data?.rules ?? []).map(toDraft)), [data.data]);
-  const save = useAction();
-  const [saved, setSaved] = useState(false);
   const set = (i: number, patch: Partial<RuleDraft>) => setRules(rules.map((r, k) => (k === i ? { ...r, ...patch } : r)));
   const move = (i: number, by: number) => {
     const next = [...rules];
@@ -188,15 +168,9 @@ export function RoutingPage() {
     next.splice(i + by, 0, r!);
     setRules(next);
   };
-  const submit = (e: Event) => {
-    e.preventDefault();
-    setSaved(false);
-    void save.run(async () => {
-      await api('/api/team/routing-rules', { method: 'PUT', body: { rules: rules.map(fromDraft) } });
-      setSaved(true);
-      data.reload();
-    });
-  };
+  const { action: save, saved, submit } = useSaveForm(async () => {
+    await api('/api/team/routing-rules', { method: 'PUT', body: { rules: rules.map(fromDraft) } });
+  }, data.reload);
   const skillList = skills.data?.skills ?? [];
   return (
     <Page title="Routing rules">
@@ -303,17 +277,9 @@ function RoutingDefaults(props: { skills: Skill[] }) {
     setDefaultSkill(data.data.workspace.settings.defaultSkill ?? '');
     setPrevious(data.data.workspace.settings.preferPreviousAgent !== false); // on unless turned off
   }, [data.data]);
-  const save = useAction();
-  const [saved, setSaved] = useState(false);
-  const submit = (e: Event) => {
-    e.preventDefault();
-    setSaved(false);
-    void save.run(async () => {
-      await api('/api/admin/settings', { method: 'PATCH', body: { defaultSkill: defaultSkill || null, preferPreviousAgent: previous } });
-      setSaved(true);
-      data.reload();
-    });
-  };
+  const { action: save, saved, submit } = useSaveForm(async () => {
+    await api('/api/admin/settings', { method: 'PATCH', body: { defaultSkill: defaultSkill || null, preferPreviousAgent: previous } });
+  }, data.reload);
   return (
     <form class="card form" onSubmit={submit} aria-labelledby="defaults-title">
       <h2 id="defaults-title">When no rule matches</h2>
@@ -353,19 +319,11 @@ export function SlaPage() {
   const data = useApi<{ policies: Sla[] }>('/api/team/sla-policies');
   const [rows, setRows] = useState<Sla[]>([]);
   useEffect(() => setRows(data.data?.policies ?? []), [data.data]);
-  const save = useAction();
-  const [saved, setSaved] = useState(false);
   const set = (i: number, patch: Partial<Sla>) => setRows(rows.map((r, k) => (k === i ? { ...r, ...patch } : r)));
   const minutes = (v: string) => (v.trim() === '' ? null : Number(v));
-  const submit = (e: Event) => {
-    e.preventDefault();
-    setSaved(false);
-    void save.run(async () => {
-      await api('/api/team/sla-policies', { method: 'PUT', body: { policies: rows } });
-      setSaved(true);
-      data.reload();
-    });
-  };
+  const { action: save, saved, submit } = useSaveForm(async () => {
+    await api('/api/team/sla-policies', { method: 'PUT', body: { policies: rows } });
+  }, data.reload);
   const hours = (m: number | null) => (m === null ? 'no target' : m % 60 === 0 ? `${m / 60} h` : `${m} min`);
   return (
     <Page title="SLA policies">
@@ -432,8 +390,7 @@ export function QuickRepliesPage() {
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
   const [skill, setSkill] = useState('');
-  const [editing, setEditing] = useState<string | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  const rows = useRowEdit(list.reload);
   const create = useAction();
   const change = useListChange(list.reload);
   const submit = async () => {
@@ -466,11 +423,7 @@ export function QuickRepliesPage() {
           </div>
         </CreateForm>
         <ListStatus list={list} actionError={change.error} showLoading={false} />
-        {saved ? (
-          <p role="status" class="muted" style={{ margin: 0 }}>
-            Saved /{saved}.
-          </p>
-        ) : null}
+        {rows.note}
         {count ? (
           <p class="muted" style={{ margin: 0 }}>
             {count} canned response{count === 1 ? '' : 's'}: everyone's first, then by skill.
@@ -482,18 +435,8 @@ export function QuickRepliesPage() {
           columns={['Shortcut', 'Title and text', 'Skill']}
           actions="Actions"
           row={(q) =>
-            editing === q.id ? (
-              <QuickReplyEditor
-                key={q.id}
-                reply={q}
-                skills={skillList}
-                onCancel={() => setEditing(null)}
-                onSaved={(now) => {
-                  setEditing(null);
-                  setSaved(now.shortcut);
-                  list.reload();
-                }}
-              />
+            rows.editing === q.id ? (
+              <QuickReplyEditor key={q.id} reply={q} skills={skillList} onCancel={rows.cancel} onSaved={(now) => rows.done(`/${now.shortcut}`)} />
             ) : (
               <tr key={q.id}>
                 <td>
@@ -511,10 +454,7 @@ export function QuickRepliesPage() {
                     <button
                       type="button"
                       aria-label={`Edit /${q.shortcut}`}
-                      onClick={() => {
-                        setSaved(null);
-                        setEditing(q.id);
-                      }}
+                      onClick={() => rows.open(q.id)}
                     >
                       Edit
                     </button>
