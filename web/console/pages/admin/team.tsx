@@ -285,18 +285,7 @@ function RoutingDefaults(props: { skills: Skill[] }) {
       <h2 id="defaults-title">When no rule matches</h2>
       <ErrorNote error={data.error} />
       <div class="row">
-        <label>
-          Default skill (the queue for conversations nothing else places)
-          <select value={defaultSkill} onChange={(e) => setDefaultSkill(e.currentTarget.value)} style={{ maxWidth: '360px' }}>
-            <option value="">— none: the shared queue —</option>
-            {defaultSkill && !props.skills.some((s) => s.name === defaultSkill) ? <option value={defaultSkill}>{defaultSkill}</option> : null}
-            {props.skills.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SkillSelect label="Default skill (the queue for conversations nothing else places)" none="— none: the shared queue —" value={defaultSkill} onValue={setDefaultSkill} skills={props.skills} style={{ maxWidth: '360px' }} />
       </div>
       <label class="inline">
         <input type="checkbox" checked={previous} onChange={(e) => setPrevious(e.currentTarget.checked)} />
@@ -365,13 +354,13 @@ export function SlaPage() {
 type QuickReply = { id: string; shortcut: string; title: string; body: string; skill: string | null };
 const VARIABLES_HINT = <>Text — variables: {'{{contact.name}}'}, {'{{contact.email}}'}, {'{{agent.name}}'}, {'{{conversation.id}}'}</>;
 
-/** "Only for skill": everyone, or one of the workspace's skills (a skill no longer listed still shows). */
-function SkillSelect(props: { label: string; value: string; onValue: (v: string) => void; skills: Skill[] }) {
+/** A skill, or none (`none` names that choice; "Everyone" by default); a skill no longer listed still shows. */
+function SkillSelect(props: { label: string; value: string; onValue: (v: string) => void; skills: Skill[]; none?: string; style?: Record<string, string> }) {
   return (
     <label>
       {props.label}
-      <select value={props.value} onChange={(e) => props.onValue(e.currentTarget.value)}>
-        <option value="">Everyone</option>
+      <select value={props.value} onChange={(e) => props.onValue(e.currentTarget.value)} style={props.style}>
+        <option value="">{props.none ?? 'Everyone'}</option>
         {props.value && !props.skills.some((s) => s.name === props.value) ? <option value={props.value}>{props.value}</option> : null}
         {props.skills.map((s) => (
           <option key={s.name} value={s.name}>
